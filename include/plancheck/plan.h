@@ -1,0 +1,68 @@
+/* plan.h: the plan file (YAML): working CRS, area method, tolerances,
+ * layers and the rules to run. Errors name file:line. */
+#ifndef PLANCHECK_PLAN_H
+#define PLANCHECK_PLAN_H
+
+#include "check.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PC_PLAN_VERSION 1
+
+typedef struct pc_plan_area {
+    char *value_field;
+    char *unit_field;
+    char *unit;          /* constant unit */
+    char *approx_field;
+    int line;
+} pc_plan_area;
+
+typedef struct pc_plan_layer {
+    char *id;            /* the key under `layers:` */
+    char *source;        /* resolved relative to the plan file's directory */
+    char *source_as_written;
+    char *layer;         /* layer inside the source, or NULL */
+    char *crs;           /* fallback CRS when the data has none, or NULL */
+    char *encoding;      /* attribute encoding override, or NULL */
+    char *key_field;     /* or NULL */
+    pc_plan_area *areas; /* declared areas to reconcile */
+    size_t nareas;
+    int has_tolerance;   /* 1 when `tolerance` overrides the plan's */
+    pc_tolerance tol;
+    int line;
+} pc_plan_layer;
+
+typedef struct pc_plan {
+    char *path;          /* as given */
+    char *dir;           /* directory of the plan file */
+    char *sha256;        /* hex digest of the file's bytes */
+    char *name;
+    char *description;
+    char *crs;           /* working CRS definition (must be projected) */
+    pc_area_method method;
+    pc_tolerance tol;
+    pc_severity fail_on;
+    char *output;        /* resolved default output, or NULL */
+    int area_rule_enabled;
+    pc_severity area_severity;
+    pc_plan_layer *layers;
+    size_t nlayers;
+} pc_plan;
+
+/* Loads and validates a plan file. Unknown keys, wrong types, missing
+ * sections and bad values are PC_ERR_INPUT with "file:line: ..." in the
+ * context's message. */
+pc_status pc_plan_load(pc_ctx *ctx, const char *path, pc_plan **out);
+void pc_plan_free(pc_plan *plan); /* NULL is a no-op */
+
+/* Defaults used when the plan file says nothing. */
+#define PC_DEFAULT_ABS_M2 1.0
+#define PC_DEFAULT_REL_PCT 0.1
+#define PC_DEFAULT_APPROX_REL_PCT 2.0
+
+#ifdef __cplusplus
+}
+#endif
+#endif

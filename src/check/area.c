@@ -1,0 +1,259 @@
+/* area.c: check stage: each polygon's measured area against the area the
+ * plan declares for it (value and unit as printed, e.g. 约125.03 亩). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/internal.h"
+#include "plancheck/check.h"
+#include "plancheck/units.h"
+
+const char *pc_feature_key(const pc_layer *layer, int key_index, size_t i,
+                           char *buf, size_t n)
+{
+    const pc_feature *f = &layer->features[i];
+    if (key_index >= 0) {
+        const char *t = pc_value_text(layer, (size_t)key_index,
+                                      &f->values[key_index], buf, n);
+        if (t && *t) {
+            if (t != buf)
+                snprintf(buf, n, "%s", t);
+            return buf;
+        }
+    }
+    snprintf(buf, n, "fid:%" PRId64, f->fid);
+    return buf;
+}
+
+/* Field index by name, or a PC_ERR_INPUT naming the layer and listing its
+ * fields. */
+static pc_status need_field(pc_ctx *ctx, const pc_layer *layer,
+                            const char *name, int *index)
+{
+    *index = pc_layer_field_index(layer, name);
+    if (*index >= 0)
+        return PC_OK;
+    char names[600] = "";
+    for (size_t j = 0; j < layer->nfields && strlen(names) < 500; j++) {
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s%s", j ? ", " : "",
+                 layer->fields[j].name);
+    }
+    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
+                    "(fields: %s)", layer->source, layer->source_layer, name,
+                    names);
+}
+
+/* Parses a declared figure held as text: "125.03", "约125.03", "1,412".
+ * Sets *approx when the text starts with 约 (approximately). */
+static int parse_figure_text(const char *s, double *value, int *approx)
+{
+    static const char yue[] = "约";
+    char clean[128];
+    size_t k = 0;
+    while (*s == ' ')
+        s++;
+    if (strncmp(s, yue, strlen(yue)) == 0) {
+        *approx = 1;
+        s += strlen(yue);
+    }
+    for (; *s && k + 1 < sizeof clean; s++)
+        if (*s != ',' && *s != ' ')
+            clean[k++] = *s;
+    clean[k] = '\0';
+    if (k == 0)
+        return -1;
+    char *end;
+    *value = strtod(clean, &end);
+    return *end == '\0' ? 0 : -1;
+}
+
+struct figure {
+    int is_null;
+    int ok;          /* value parsed */
+    double value;
+    int approx;
+    const char *text; /* the value as text, for messages */
+};
+
+static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
+                        int ai, char *buf, size_t n, struct figure *fig)
+{
+    const pc_value *v = &f->values[vi];
+    memset(fig, 0, sizeof *fig);
+    fig->text = pc_value_text(layer, (size_t)vi, v, buf, n);
+    if (v->is_null || (layer->fields[vi].type == PC_FIELD_TEXT && !*v->s)) {
+        fig->is_null = 1;
+        return;
+    }
+    switch (layer->fields[vi].type) {
+    case PC_FIELD_INTEGER: fig->value = (double)v->i; fig->ok = 1; break;
+    case PC_FIELD_REAL: fig->value = v->r; fig->ok = 1; break;
+    case PC_FIELD_TEXT:
+        fig->ok = parse_figure_text(v->s, &fig->value, &fig->approx) == 0;
+        break;
+    }
+    if (fig->ok && (!isfinite(fig->value) || fig->value < 0))
+        fig->ok = 0;
+    if (ai >= 0 && !f->values[ai].is_null) {
+        const pc_value *a = &f->values[ai];
+        if (layer->fields[ai].type == PC_FIELD_INTEGER)
+            fig->approx |= a->i != 0;
+        else if (layer->fields[ai].type == PC_FIELD_REAL)
+            fig->approx |= a->r != 0;
+        else
+            fig->approx |= a->s[0] && strcmp(a->s, "0") != 0 &&
+                           !pc_strcaseeq(a->s, "false") &&
+                           !pc_strcaseeq(a->s, "no");
+    }
+}
+
+static GEOSGeometry *clone_geom(pc_ctx *ctx, const pc_feature *f)
+{
+    return f->geom ? GEOSGeom_clone_r(pc_ctx_geos(ctx), f->geom) : NULL;
+}
+
+/* The common part of every finding this check writes. */
+static pc_finding base_finding(const char *rule, pc_severity sev,
+                               const pc_layer *layer, const pc_feature *f,
+                               const char *key, const char *field)
+{
+    pc_finding fd;
+    memset(&fd, 0, sizeof fd);
+    fd.rule = (char *)rule;
+    fd.severity = sev;
+    fd.layer = layer->name;
+    fd.fid = f->fid;
+    fd.key = (char *)key;
+    fd.field = (char *)field;
+    fd.measured_m2 = fd.declared_m2 = fd.diff_m2 = fd.diff_pct = NAN;
+    fd.tolerance_m2 = fd.declared_value = NAN;
+    return fd;
+}
+
+static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
+                           const char *key, const pc_layer_areas *areas,
+                           const pc_area_check *check, const pc_area_decl *d,
+                           int vi, int ui, int ai, pc_findings *out,
+                           pc_area_stats *stats)
+{
+    const pc_feature *f = &layer->features[i];
+    char vbuf[64], msg[1024];
+    struct figure fig;
+    read_figure(layer, f, vi, ai, vbuf, sizeof vbuf, &fig);
+    if (fig.is_null) {
+        stats->no_figure++;
+        return PC_OK;
+    }
+    const char *unit_text = d->unit;
+    if (ui >= 0)
+        unit_text = f->values[ui].is_null ? NULL : f->values[ui].s;
+    pc_finding fd = base_finding("area.value", check->severity, layer, f, key,
+                                 d->value_field);
+    fd.unit = (char *)unit_text;
+    if (!fig.ok) {
+        stats->bad_figure++;
+        snprintf(msg, sizeof msg, "declared area '%s' in field %s is not a "
+                 "finite non-negative number", fig.text ? fig.text : "",
+                 d->value_field);
+        fd.message = msg;
+        fd.geom = clone_geom(ctx, f);
+        return pc_findings_add(ctx, out, &fd);
+    }
+    pc_unit unit;
+    if (!unit_text || pc_unit_parse(unit_text, &unit) != 0) {
+        stats->bad_figure++;
+        fd.rule = "area.unit";
+        fd.declared_value = fig.value;
+        snprintf(msg, sizeof msg, "unknown area unit '%s'%s%s; expected "
+                 "亩/mu, 公顷/ha, 平方公里/km2, 平方米/m2, 万平方米 or 万亩",
+                 unit_text ? unit_text : "(empty)", ui >= 0 ? " in field " : "",
+                 ui >= 0 ? layer->fields[ui].name : "");
+        fd.message = msg;
+        fd.geom = clone_geom(ctx, f);
+        return pc_findings_add(ctx, out, &fd);
+    }
+    const double *measured = check->method == PC_AREA_PLANAR
+                                 ? areas->planar_m2
+                                 : areas->ellipsoidal_m2;
+    double m = measured[i];
+    if (isnan(m)) {
+        stats->no_polygon++;
+        fd.rule = "area.geometry";
+        fd.declared_value = fig.value;
+        snprintf(msg, sizeof msg, "declared area %s %s but %s",
+                 fig.text, unit_text,
+                 f->geom_error ? f->geom_error
+                 : f->geom    ? "the geometry is not a polygon or is empty"
+                              : "no geometry");
+        fd.message = msg;
+        fd.geom = clone_geom(ctx, f);
+        return pc_findings_add(ctx, out, &fd);
+    }
+    stats->compared++;
+    double declared = pc_unit_to_m2(fig.value, unit);
+    double diff = m - declared;
+    double rel = fig.approx ? check->tol.approx_rel_pct : check->tol.rel_pct;
+    double tol = fmax(check->tol.abs_m2, rel / 100.0 * declared);
+    if (fabs(diff) <= tol) {
+        stats->within++;
+        return PC_OK;
+    }
+    double pct = declared > 0 ? 100.0 * diff / declared : NAN;
+    fd.rule = "area.declared";
+    fd.measured_m2 = m;
+    fd.declared_m2 = declared;
+    fd.diff_m2 = diff;
+    fd.diff_pct = pct;
+    fd.tolerance_m2 = tol;
+    fd.declared_value = fig.value;
+    fd.method = (char *)pc_area_method_name(check->method);
+    snprintf(msg, sizeof msg,
+             "%s area %.2f m2 (%.4f %s) differs from declared %s%s %s "
+             "(%.2f m2) by %+.2f m2 (%+.3f%%); tolerance %.2f m2",
+             pc_area_method_name(check->method), m, pc_unit_from_m2(m, unit),
+             pc_unit_name_zh(unit), fig.approx ? "约" : "", fig.text,
+             unit_text, declared, diff, pct, tol);
+    fd.message = msg;
+    fd.geom = clone_geom(ctx, f);
+    return pc_findings_add(ctx, out, &fd);
+}
+
+pc_status pc_check_area(pc_ctx *ctx, const pc_layer *layer,
+                        const pc_layer_areas *areas, const pc_area_check *check,
+                        pc_findings *out, pc_area_stats *stats)
+{
+    pc_status st;
+    int ki = -1;
+    memset(stats, 0, sizeof *stats);
+    if (check->key_field && (st = need_field(ctx, layer, check->key_field,
+                                             &ki)) != PC_OK)
+        return st;
+    for (size_t k = 0; k < check->ndecls; k++) {
+        const pc_area_decl *d = &check->decls[k];
+        int vi, ui = -1, ai = -1;
+        if ((st = need_field(ctx, layer, d->value_field, &vi)) != PC_OK)
+            return st;
+        if (d->unit_field &&
+            (st = need_field(ctx, layer, d->unit_field, &ui)) != PC_OK)
+            return st;
+        if (d->approx_field &&
+            (st = need_field(ctx, layer, d->approx_field, &ai)) != PC_OK)
+            return st;
+        if (ui >= 0 && layer->fields[ui].type != PC_FIELD_TEXT)
+            return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': unit field "
+                            "'%s' must hold text such as 亩 or ha",
+                            layer->source, layer->source_layer,
+                            d->unit_field);
+        for (size_t i = 0; i < layer->nfeatures; i++) {
+            char key[256];
+            pc_feature_key(layer, ki, i, key, sizeof key);
+            if ((st = check_one(ctx, layer, i, key, areas, check, d, vi, ui,
+                                ai, out, stats)) != PC_OK)
+                return st;
+        }
+    }
+    return PC_OK;
+}

@@ -1,0 +1,35 @@
+/* internal.h: what the modules share but the public headers do not show:
+ * the context's library handles and small string helpers. */
+#ifndef PC_INTERNAL_H
+#define PC_INTERNAL_H
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+
+#include "plancheck/plancheck.h"
+
+struct pj_ctx; /* PJ_CONTEXT from proj.h */
+
+/* Borrowed handles owned by the context. */
+GEOSContextHandle_t pc_ctx_geos(pc_ctx *ctx);
+struct pj_ctx *pc_ctx_proj(pc_ctx *ctx);
+/* The last message GEOS reported on this context ("" when none). */
+const char *pc_ctx_geos_message(const pc_ctx *ctx);
+
+/* Like pc_error, but keeps the current message after the new text:
+ * "<new>: <old>". For adding the file/layer/feature to a lower message. */
+pc_status pc_error_prefix(pc_ctx *ctx, pc_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* strdup that returns NULL for NULL. */
+char *pc_strdup(const char *s);
+/* malloc'ed printf; NULL when out of memory. */
+char *pc_aprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ASCII case-insensitive compare. */
+int pc_strcaseeq(const char *a, const char *b);
+/* Shortest "%.17g"-style text that reads back as the same double. */
+void pc_format_double(double v, char *buf, size_t n);
+
+#define PC_OOM(ctx) pc_error((ctx), PC_ERR_INTERNAL, "out of memory")
+
+#endif

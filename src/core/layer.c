@@ -1,0 +1,108 @@
+/* layer.c: core stage: the in-memory layer shared by all stages. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "plancheck/crs.h"
+#include "plancheck/layer.h"
+
+pc_layer *pc_layer_new(const char *name)
+{
+    pc_layer *layer = calloc(1, sizeof *layer);
+    if (!layer)
+        return NULL;
+    layer->name = pc_strdup(name ? name : "");
+    if (!layer->name) {
+        free(layer);
+        return NULL;
+    }
+    return layer;
+}
+
+void pc_layer_free(pc_ctx *ctx, pc_layer *layer)
+{
+    if (!layer)
+        return;
+    for (size_t i = 0; i < layer->nfeatures; i++) {
+        pc_feature *f = &layer->features[i];
+        if (f->geom)
+            GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
+        free(f->geom_error);
+        if (f->values) {
+            for (size_t j = 0; j < layer->nfields; j++)
+                free(f->values[j].s);
+            free(f->values);
+        }
+    }
+    free(layer->features);
+    for (size_t j = 0; j < layer->nfields; j++)
+        free(layer->fields[j].name);
+    free(layer->fields);
+    pc_crs_free(layer->crs);
+    free(layer->name);
+    free(layer->source);
+    free(layer->source_layer);
+    free(layer->geom_type);
+    free(layer->encoding);
+    free(layer);
+}
+
+int pc_layer_field_index(const pc_layer *layer, const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t j = 0; j < layer->nfields; j++)
+        if (strcmp(layer->fields[j].name, name) == 0)
+            return (int)j;
+    for (size_t j = 0; j < layer->nfields; j++)
+        if (pc_strcaseeq(layer->fields[j].name, name))
+            return (int)j;
+    return -1;
+}
+
+const char *pc_value_text(const pc_layer *layer, size_t field,
+                          const pc_value *v, char *buf, size_t n)
+{
+    if (v->is_null)
+        return NULL;
+    switch (layer->fields[field].type) {
+    case PC_FIELD_INTEGER:
+        snprintf(buf, n, "%" PRId64, v->i);
+        return buf;
+    case PC_FIELD_REAL:
+        pc_format_double(v->r, buf, n);
+        return buf;
+    case PC_FIELD_TEXT:
+        return v->s;
+    }
+    return NULL;
+}
+
+void pc_layer_update_extent(pc_ctx *ctx, pc_layer *layer)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    layer->has_extent = 0;
+    for (size_t i = 0; i < layer->nfeatures; i++) {
+        const GEOSGeometry *g = layer->features[i].geom;
+        double x0, y0, x1, y1;
+        if (!g || GEOSisEmpty_r(h, g) != 0)
+            continue;
+        if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
+            !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
+            continue;
+        if (!layer->has_extent) {
+            layer->extent[0] = x0;
+            layer->extent[1] = y0;
+            layer->extent[2] = x1;
+            layer->extent[3] = y1;
+            layer->has_extent = 1;
+        } else {
+            if (x0 < layer->extent[0]) layer->extent[0] = x0;
+            if (y0 < layer->extent[1]) layer->extent[1] = y0;
+            if (x1 > layer->extent[2]) layer->extent[2] = x1;
+            if (y1 > layer->extent[3]) layer->extent[3] = y1;
+        }
+    }
+}

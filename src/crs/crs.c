@@ -1,0 +1,379 @@
+/* crs.c: CRS stage: CRS objects, reprojection to the working CRS and the
+ * coordinate sanity checks. Always PROJ's "normalized for visualization"
+ * order: x = easting/longitude, y = northing/latitude, whatever the CRS's
+ * own axis order (EPSG:4549 defines northing first). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <proj.h>
+
+#include "../core/internal.h"
+#include "crs_internal.h"
+
+struct pc_crs {
+    PJ *pj;          /* as created (may be a BoundCRS from WKT1 TOWGS84) */
+    PJ *base;        /* pj without the bound wrapper; owned separately */
+    char *name;
+    char auth[64];   /* "EPSG:4549" or "" */
+    int geographic;
+    int projected;
+    char axis_defined[64];
+    char axis_used[64];
+    char *ellps_name;
+    double a, inv_f;
+    char *wkt;
+};
+
+void pc_crs_free(pc_crs *crs)
+{
+    if (!crs)
+        return;
+    proj_destroy(crs->base);
+    proj_destroy(crs->pj);
+    free(crs->name);
+    free(crs->ellps_name);
+    free(crs->wkt);
+    free(crs);
+}
+
+/* Fills the identification (authority code) of a CRS: its own id when it
+ * carries one, else the best EPSG match PROJ finds at >= 70 % confidence
+ * (Shapefile .prj files carry no id but name EPSG CRSs exactly). */
+static void identify(PJ_CONTEXT *pctx, pc_crs *crs)
+{
+    const char *auth = proj_get_id_auth_name(crs->base, 0);
+    const char *code = proj_get_id_code(crs->base, 0);
+    if (auth && code) {
+        snprintf(crs->auth, sizeof crs->auth, "%s:%s", auth, code);
+        return;
+    }
+    int *confidence = NULL;
+    PJ_OBJ_LIST *list = proj_identify(pctx, crs->base, "EPSG", NULL, &confidence);
+    if (list && proj_list_get_count(list) > 0 && confidence[0] >= 70) {
+        PJ *best = proj_list_get(pctx, list, 0);
+        auth = proj_get_id_auth_name(best, 0);
+        code = proj_get_id_code(best, 0);
+        if (auth && code)
+            snprintf(crs->auth, sizeof crs->auth, "%s:%s", auth, code);
+        proj_destroy(best);
+    }
+    proj_int_list_destroy(confidence);
+    proj_list_destroy(list);
+}
+
+/* Describes the axis order of the CRS's coordinate system. */
+static void describe_axes(PJ_CONTEXT *pctx, pc_crs *crs)
+{
+    PJ *cs = proj_crs_get_coordinate_system(pctx, crs->base);
+    int n = cs ? proj_cs_get_axis_count(pctx, cs) : 0;
+    crs->axis_defined[0] = '\0';
+    for (int i = 0; i < n && i < 3; i++) {
+        const char *dir = NULL;
+        if (!proj_cs_get_axis_info(pctx, cs, i, NULL, NULL, &dir, NULL, NULL,
+                                   NULL, NULL))
+            continue;
+        const char *word = dir;
+        if (dir && strcmp(dir, "north") == 0)
+            word = crs->geographic ? "latitude" : "northing";
+        else if (dir && strcmp(dir, "east") == 0)
+            word = crs->geographic ? "longitude" : "easting";
+        size_t len = strlen(crs->axis_defined);
+        snprintf(crs->axis_defined + len, sizeof crs->axis_defined - len,
+                 "%s%s", i ? "," : "", word ? word : "?");
+    }
+    proj_destroy(cs);
+    snprintf(crs->axis_used, sizeof crs->axis_used, "%s",
+             crs->geographic ? "longitude,latitude" : "easting,northing");
+}
+
+static pc_status crs_wrap(pc_ctx *ctx, PJ *pj, const char *what, pc_crs **out)
+{
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    pc_crs *crs = calloc(1, sizeof *crs);
+    if (!crs) {
+        proj_destroy(pj);
+        return PC_OOM(ctx);
+    }
+    crs->pj = pj;
+    PJ_TYPE type = proj_get_type(pj);
+    crs->base = type == PJ_TYPE_BOUND_CRS ? proj_get_source_crs(pctx, pj)
+                                          : proj_clone(pctx, pj);
+    if (!crs->base) {
+        pc_crs_free(crs);
+        return pc_error(ctx, PC_ERR_CRS, "%s: cannot use this CRS", what);
+    }
+    type = proj_get_type(crs->base);
+    crs->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+                      type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+    crs->projected = type == PJ_TYPE_PROJECTED_CRS;
+    if (!crs->geographic && !crs->projected) {
+        pc_crs_free(crs);
+        return pc_error(ctx, PC_ERR_CRS,
+                        "%s: CRS is neither geographic nor projected "
+                        "(compound, geocentric or engineering CRSs are not "
+                        "supported)", what);
+    }
+    crs->name = pc_strdup(proj_get_name(crs->base));
+    identify(pctx, crs);
+    describe_axes(pctx, crs);
+    PJ *ell = proj_get_ellipsoid(pctx, crs->base);
+    if (ell) {
+        double b;
+        int computed;
+        proj_ellipsoid_get_parameters(pctx, ell, &crs->a, &b, &computed,
+                                      &crs->inv_f);
+        crs->ellps_name = pc_strdup(proj_get_name(ell));
+        proj_destroy(ell);
+    }
+    const char *wkt = proj_as_wkt(pctx, crs->base, PJ_WKT2_2019, NULL);
+    crs->wkt = pc_strdup(wkt);
+    if (!crs->name || !crs->wkt || !crs->ellps_name || crs->a <= 0) {
+        pc_crs_free(crs);
+        return pc_error(ctx, PC_ERR_CRS, "%s: CRS has no usable ellipsoid",
+                        what);
+    }
+    *out = crs;
+    return PC_OK;
+}
+
+pc_status pc_crs_from_string(pc_ctx *ctx, const char *definition,
+                             const char *what, pc_crs **out)
+{
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    *out = NULL;
+    if (!definition || !*definition)
+        return pc_error(ctx, PC_ERR_CRS, "%s: empty CRS definition", what);
+    PJ *pj = proj_create(pctx, definition);
+    if (!pj) {
+        int err = proj_context_errno(pctx);
+        return pc_error(ctx, PC_ERR_CRS,
+                        "%s: unknown CRS '%.80s' (%s); expected e.g. EPSG:4549",
+                        what, definition, proj_context_errno_string(pctx, err));
+    }
+    if (!proj_is_crs(pj)) {
+        proj_destroy(pj);
+        return pc_error(ctx, PC_ERR_CRS, "%s: '%.80s' is not a CRS", what,
+                        definition);
+    }
+    return crs_wrap(ctx, pj, what, out);
+}
+
+pc_status pc_crs_clone(pc_ctx *ctx, const pc_crs *crs, pc_crs **out)
+{
+    PJ *pj = proj_clone(pc_ctx_proj(ctx), crs->pj);
+    if (!pj)
+        return PC_OOM(ctx);
+    return crs_wrap(ctx, pj, crs->name, out);
+}
+
+const char *pc_crs_name(const pc_crs *crs) { return crs->name; }
+const char *pc_crs_authority(const pc_crs *crs) { return crs->auth[0] ? crs->auth : NULL; }
+int pc_crs_is_geographic(const pc_crs *crs) { return crs->geographic; }
+int pc_crs_is_projected(const pc_crs *crs) { return crs->projected; }
+const char *pc_crs_axis_order_defined(const pc_crs *crs) { return crs->axis_defined; }
+const char *pc_crs_axis_order_used(const pc_crs *crs) { return crs->axis_used; }
+const char *pc_crs_wkt(const pc_crs *crs) { return crs->wkt; }
+
+const char *pc_crs_ellipsoid(const pc_crs *crs, double *a, double *inv_f)
+{
+    if (a)
+        *a = crs->a;
+    if (inv_f)
+        *inv_f = crs->inv_f;
+    return crs->ellps_name;
+}
+
+PJ *pc_crs_pj(const pc_crs *crs) { return crs->base; }
+
+int pc_crs_equivalent(pc_ctx *ctx, const pc_crs *a, const pc_crs *b)
+{
+    return proj_is_equivalent_to_with_ctx(
+        pc_ctx_proj(ctx), a->base, b->base,
+        PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+}
+
+/* A transformation between two CRSs in traditional GIS order. */
+static PJ *make_transform(pc_ctx *ctx, const PJ *from, const PJ *to)
+{
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    PJ *op = proj_create_crs_to_crs_from_pj(pctx, from, to, NULL, NULL);
+    if (!op)
+        return NULL;
+    PJ *norm = proj_normalize_for_visualization(pctx, op);
+    proj_destroy(op);
+    return norm;
+}
+
+struct xy_job {
+    PJ *op;
+    int failed;
+};
+
+/* GEOS coordinate callback: one point through PROJ. */
+static int transform_xy(double *x, double *y, void *userdata)
+{
+    struct xy_job *job = userdata;
+    PJ_COORD c = proj_coord(*x, *y, 0, 0);
+    c = proj_trans(job->op, PJ_FWD, c);
+    if (c.xy.x == HUGE_VAL || !isfinite(c.xy.x) || !isfinite(c.xy.y)) {
+        job->failed = 1;
+        return 0;
+    }
+    *x = c.xy.x;
+    *y = c.xy.y;
+    return 1;
+}
+
+pc_status pc_crs_reproject_layer(pc_ctx *ctx, pc_layer *layer,
+                                 const pc_crs *to)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    if (!layer->crs)
+        return pc_error(ctx, PC_ERR_CRS,
+                        "%s: layer '%s' has no CRS and the plan gives none "
+                        "(add `crs:` to the layer in the plan file)",
+                        layer->source, layer->source_layer);
+    if (pc_crs_equivalent(ctx, layer->crs, to))
+        return PC_OK;
+    PJ *op = make_transform(ctx, layer->crs->base, to->base);
+    if (!op)
+        return pc_error(ctx, PC_ERR_CRS,
+                        "%s: layer '%s': no transformation from %s to %s",
+                        layer->source, layer->source_layer, layer->crs->name,
+                        to->name);
+    pc_status st = PC_OK;
+    for (size_t i = 0; i < layer->nfeatures; i++) {
+        pc_feature *f = &layer->features[i];
+        if (!f->geom)
+            continue;
+        struct xy_job job = {op, 0};
+        GEOSGeometry *g = GEOSGeom_transformXY_r(h, f->geom, transform_xy, &job);
+        if (!g) {
+            st = pc_error(ctx, PC_ERR_CRS,
+                          "%s: layer '%s': feature %lld cannot be transformed "
+                          "from %s to %s (coordinates outside the CRS?)",
+                          layer->source, layer->source_layer,
+                          (long long)f->fid, layer->crs->name, to->name);
+            break;
+        }
+        GEOSGeom_destroy_r(h, f->geom);
+        f->geom = g;
+    }
+    proj_destroy(op);
+    if (st != PC_OK)
+        return st;
+    pc_crs *copy;
+    if ((st = pc_crs_clone(ctx, to, &copy)) != PC_OK)
+        return st;
+    pc_crs_free(layer->crs);
+    layer->crs = copy;
+    layer->crs_from_plan = 0;
+    pc_layer_update_extent(ctx, layer);
+    return PC_OK;
+}
+
+pc_status pc_crs_extent_lonlat(pc_ctx *ctx, const pc_crs *crs,
+                               const double extent[4], double lonlat[4])
+{
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    PJ *geo = proj_crs_get_geodetic_crs(pctx, crs->base);
+    PJ *op = geo ? make_transform(ctx, crs->base, geo) : NULL;
+    int ok = op && proj_trans_bounds(pctx, op, PJ_FWD, extent[0], extent[1],
+                                     extent[2], extent[3], &lonlat[0],
+                                     &lonlat[1], &lonlat[2], &lonlat[3], 21);
+    proj_destroy(op);
+    proj_destroy(geo);
+    if (!ok)
+        return pc_error(ctx, PC_ERR_CRS,
+                        "extent cannot be converted from %s to longitude/latitude",
+                        crs->name);
+    return PC_OK;
+}
+
+/* False easting of a projected CRS (0 when PROJ cannot tell). */
+static double false_easting(pc_ctx *ctx, const pc_crs *crs)
+{
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    PJ *conv = proj_crs_get_coordoperation(pctx, crs->base);
+    double fe = 0;
+    if (conv) {
+        int n = proj_coordoperation_get_param_count(pctx, conv);
+        for (int i = 0; i < n; i++) {
+            const char *name = NULL;
+            double value;
+            if (proj_coordoperation_get_param(pctx, conv, i, &name, NULL, NULL,
+                                              &value, NULL, NULL, NULL, NULL,
+                                              NULL, NULL) &&
+                name && strcmp(name, "False easting") == 0)
+                fe = value;
+        }
+        proj_destroy(conv);
+    }
+    return fe;
+}
+
+int pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
+                        const double e[4], const char *what)
+{
+    const char *code = crs->auth[0] ? crs->auth : crs->name;
+    if (crs->geographic) {
+        if (e[0] < -180.5 || e[2] > 360.5 || e[1] < -90.5 || e[3] > 90.5) {
+            pc_warn(ctx,
+                    "%s: coordinates (x %.0f..%.0f, y %.0f..%.0f) look "
+                    "projected but the declared CRS %s is geographic "
+                    "(longitude/latitude)",
+                    what, e[0], e[2], e[1], e[3], code);
+            return 1;
+        }
+    } else {
+        if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90) {
+            pc_warn(ctx,
+                    "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) look like "
+                    "longitude/latitude but the declared CRS %s is projected",
+                    what, e[0], e[2], e[1], e[3], code);
+            return 1;
+        }
+        double fe = false_easting(ctx, crs);
+        if (fe > 0 && fe < 1e6 && e[0] >= 1e7 && e[2] < 1e8) {
+            int zone = (int)(e[0] / 1e6);
+            char hint[96] = "";
+            /* CGCS2000 3-degree GK zones 25..45 with the zone prefix are
+             * EPSG:4513..4533. */
+            if (zone >= 25 && zone <= 45)
+                snprintf(hint, sizeof hint, " (e.g. EPSG:%d, CGCS2000 "
+                         "3-degree zone %d with prefix)", 4513 + zone - 25, zone);
+            pc_warn(ctx,
+                    "%s: eastings have 8 digits (%.0f..%.0f): zone-prefixed "
+                    "coordinates, but the declared CRS %s has no zone prefix "
+                    "(false easting %.0f); declare the zone-prefixed CRS%s",
+                    what, e[0], e[2], code, fe, hint);
+            return 1;
+        }
+    }
+    double w, s, east, n;
+    const char *area = NULL;
+    if (!proj_get_area_of_use(pc_ctx_proj(ctx), crs->base, &w, &s, &east, &n,
+                              &area) ||
+        w == -1000)
+        return 0;
+    double ll[4];
+    if (pc_crs_extent_lonlat(ctx, crs, e, ll) != PC_OK) {
+        pc_warn(ctx, "%s: coordinates do not convert to longitude/latitude "
+                "in the declared CRS %s", what, code);
+        return 1;
+    }
+    const double margin = 2.0; /* degrees: data often spills over a zone */
+    if (w > east)
+        east += 360; /* area of use across the antimeridian */
+    if (ll[2] < w - margin || ll[0] > east + margin || ll[3] < s - margin ||
+        ll[1] > n + margin) {
+        pc_warn(ctx,
+                "%s: data lies at lon %.3f..%.3f, lat %.3f..%.3f, outside "
+                "the area of use of the declared CRS %s (%s)",
+                what, ll[0], ll[2], ll[1], ll[3], code, area ? area : "?");
+        return 1;
+    }
+    return 0;
+}

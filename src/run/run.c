@@ -1,0 +1,318 @@
+/* run.c: the pipeline for one plan file: load plan -> read each layer ->
+ * reproject to the working CRS -> measure -> check -> write GeoPackage. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../core/internal.h"
+#include "plancheck/crs.h"
+#include "plancheck/read.h"
+#include "plancheck/run.h"
+#include "plancheck/write.h"
+
+static void utc_now(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Creates the missing directories of `path`'s parent (mkdir -p), for a
+ * default output the plan file names inside a folder of its own. */
+static pc_status make_parent_dirs(pc_ctx *ctx, const char *path)
+{
+    char *dir = pc_strdup(path);
+    if (!dir)
+        return PC_OOM(ctx);
+    char *slash = strrchr(dir, '/');
+    pc_status st = PC_OK;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; st == PC_OK; p++) {
+            if (*p != '/' && *p != '\0')
+                continue;
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                st = pc_error(ctx, PC_ERR_OUTPUT, "%s: cannot create directory "
+                              "%s: %s", path, dir, strerror(errno));
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(dir);
+    return st;
+}
+
+void pc_run_result_clear(pc_ctx *ctx, pc_run_result *r)
+{
+    pc_plan_free(r->plan);
+    free(r->output);
+    free(r->working_crs);
+    free(r->working_crs_name);
+    for (size_t i = 0; i < r->nlayers; i++) {
+        free(r->layers[i].id);
+        free(r->layers[i].source);
+        free(r->layers[i].source_layer);
+        free(r->layers[i].source_crs);
+    }
+    free(r->layers);
+    pc_findings_clear(ctx, &r->findings);
+    memset(r, 0, sizeof *r);
+}
+
+int pc_run_exit_code(const pc_run_result *r)
+{
+    if (r->fail_on == PC_SEV_NEVER)
+        return 0;
+    return pc_findings_count(&r->findings, r->fail_on) > 0 ? 1 : 0;
+}
+
+/* Reads, reprojects, measures and checks one plan layer. */
+static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
+                               const pc_plan *plan, const pc_plan_layer *pl,
+                               const pc_crs *work, pc_layer **layer_out,
+                               pc_layer_areas *areas, pc_run_layer *rl,
+                               pc_findings *findings)
+{
+    pc_read_opts ro = {pl->layer, pl->id, pl->encoding, pl->crs,
+                       opts->progress, opts->progress_arg};
+    pc_layer *layer = NULL;
+    pc_status st = pc_read_layer(ctx, pl->source, &ro, &layer);
+    if (st != PC_OK)
+        return st;
+    *layer_out = layer;
+    rl->id = pc_strdup(pl->id);
+    rl->source = pc_strdup(pl->source_as_written);
+    rl->source_layer = pc_strdup(layer->source_layer);
+    rl->features = layer->nfeatures;
+    if (!rl->id || !rl->source || !rl->source_layer)
+        return PC_OOM(ctx);
+    if (!layer->crs)
+        return pc_error(ctx, PC_ERR_CRS, "%s: layer '%s' has no CRS; add "
+                        "`crs:` to layers.%s in %s", pl->source,
+                        layer->source_layer, pl->id, plan->path);
+    const char *auth = pc_crs_authority(layer->crs);
+    rl->source_crs = pc_strdup(auth ? auth : pc_crs_name(layer->crs));
+    rl->crs_from_plan = layer->crs_from_plan;
+    if (layer->has_extent) {
+        char what[512];
+        snprintf(what, sizeof what, "%s: layer '%s'", pl->source,
+                 layer->source_layer);
+        pc_crs_check_extent(ctx, layer->crs, layer->extent, what);
+    }
+    if ((st = pc_crs_reproject_layer(ctx, layer, work)) != PC_OK)
+        return st;
+    if ((st = pc_measure_layer(ctx, layer, opts->progress, opts->progress_arg,
+                               areas)) != PC_OK)
+        return st;
+    rl->polygons = areas->n_polygons;
+    rl->total_planar_m2 = areas->total_planar_m2;
+    rl->total_ellipsoidal_m2 = areas->total_ellipsoidal_m2;
+    if (!plan->area_rule_enabled || pl->nareas == 0)
+        return PC_OK;
+    pc_area_decl *decls = calloc(pl->nareas, sizeof *decls);
+    if (!decls)
+        return PC_OOM(ctx);
+    for (size_t k = 0; k < pl->nareas; k++) {
+        decls[k].value_field = pl->areas[k].value_field;
+        decls[k].unit_field = pl->areas[k].unit_field;
+        decls[k].unit = pl->areas[k].unit;
+        decls[k].approx_field = pl->areas[k].approx_field;
+    }
+    pc_area_check check = {pl->key_field, plan->method, pl->tol,
+                           plan->area_severity, decls, pl->nareas};
+    st = pc_check_area(ctx, layer, areas, &check, findings, &rl->area);
+    rl->area_checked = 1;
+    free(decls);
+    if (st != PC_OK)
+        return pc_error_prefix(ctx, st, "%s: layers.%s", plan->path, pl->id);
+    return PC_OK;
+}
+
+static char *fmt_double(double v)
+{
+    char buf[64];
+    pc_format_double(v, buf, sizeof buf);
+    return pc_strdup(buf);
+}
+
+/* Run metadata rows for the plancheck_run table; keys and values are
+ * malloc'ed and freed by meta_free. */
+struct meta {
+    pc_kv *kv;
+    size_t n, cap;
+    int oom;
+};
+
+static void meta_add(struct meta *m, char *key, char *value)
+{
+    if (!m->oom && m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 32;
+        pc_kv *kv = realloc(m->kv, cap * sizeof *kv);
+        if (kv) {
+            m->kv = kv;
+            m->cap = cap;
+        } else {
+            m->oom = 1;
+        }
+    }
+    if (m->oom || !key || !value) {
+        m->oom = 1;
+        free(key);
+        free(value);
+        return;
+    }
+    m->kv[m->n].key = key;
+    m->kv[m->n++].value = value;
+}
+
+static void meta_free(struct meta *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free((char *)m->kv[i].key);
+        free((char *)m->kv[i].value);
+    }
+    free(m->kv);
+}
+
+static void build_meta(const pc_run_result *r, struct meta *m)
+{
+    const pc_plan *plan = r->plan;
+    meta_add(m, pc_strdup("tool"), pc_aprintf("plancheck %s", PC_VERSION));
+    meta_add(m, pc_strdup("libraries"), pc_strdup(pc_library_versions()));
+    meta_add(m, pc_strdup("plan_file"), pc_strdup(plan->path));
+    meta_add(m, pc_strdup("plan_sha256"), pc_strdup(plan->sha256));
+    meta_add(m, pc_strdup("plan_name"), pc_strdup(plan->name ? plan->name : ""));
+    meta_add(m, pc_strdup("working_crs"), pc_strdup(r->working_crs));
+    meta_add(m, pc_strdup("working_crs_name"), pc_strdup(r->working_crs_name));
+    meta_add(m, pc_strdup("area_method"),
+             pc_strdup(pc_area_method_name(r->method)));
+    meta_add(m, pc_strdup("tolerance_abs_m2"), fmt_double(plan->tol.abs_m2));
+    meta_add(m, pc_strdup("tolerance_rel_pct"), fmt_double(plan->tol.rel_pct));
+    meta_add(m, pc_strdup("tolerance_approx_rel_pct"),
+             fmt_double(plan->tol.approx_rel_pct));
+    meta_add(m, pc_strdup("tolerance_rule"),
+             pc_strdup("finding when |measured - declared| > max(abs_m2, "
+                       "rel_pct/100 * declared); approx_rel_pct for figures "
+                       "printed with 约"));
+    meta_add(m, pc_strdup("fail_on"), pc_strdup(pc_severity_name(r->fail_on)));
+    meta_add(m, pc_strdup("started_utc"), pc_strdup(r->started_utc));
+    meta_add(m, pc_strdup("finished_utc"), pc_strdup(r->finished_utc));
+    meta_add(m, pc_strdup("findings"), pc_aprintf("%zu", r->findings.n));
+    for (size_t i = 0; i < r->nlayers; i++) {
+        const pc_run_layer *l = &r->layers[i];
+        meta_add(m, pc_aprintf("input.%s", l->id),
+                 pc_aprintf("%s | layer %s | CRS %s%s | %zu features",
+                            l->source, l->source_layer, l->source_crs,
+                            l->crs_from_plan ? " (from plan)" : "",
+                            l->features));
+    }
+}
+
+pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    utc_now(r->started_utc, sizeof r->started_utc);
+    pc_status st = pc_plan_load(ctx, opts->plan_path, &r->plan);
+    if (st != PC_OK)
+        return st;
+    const pc_plan *plan = r->plan;
+    r->method = plan->method;
+    r->fail_on = opts->fail_on_set ? opts->fail_on : plan->fail_on;
+
+    pc_crs *work = NULL;
+    pc_layer **layers = NULL;
+    pc_layer_areas *areas = NULL;
+    pc_out_layer *out = NULL;
+    const char **inputs = NULL;
+    struct meta meta = {0};
+
+    char what[1024];
+    snprintf(what, sizeof what, "%s: crs", plan->path);
+    if ((st = pc_crs_from_string(ctx, plan->crs, what, &work)) != PC_OK)
+        goto fail;
+    if (!pc_crs_is_projected(work)) {
+        st = pc_error(ctx, PC_ERR_CRS, "%s: working CRS %s is not projected: "
+                      "measuring in a geographic CRS is refused (use e.g. "
+                      "EPSG:4549)", plan->path, plan->crs);
+        goto fail;
+    }
+    const char *auth = pc_crs_authority(work);
+    r->working_crs = pc_strdup(auth ? auth : plan->crs);
+    r->working_crs_name = pc_strdup(pc_crs_name(work));
+
+    const char *target = opts->output ? opts->output : plan->output;
+    if (!target) {
+        st = pc_error(ctx, PC_ERR_USAGE, "%s: no output: give -o <file.gpkg> "
+                      "or `output:` in the plan file", plan->path);
+        goto fail;
+    }
+    r->output = pc_strdup(target);
+    if (!r->output || !r->working_crs || !r->working_crs_name) {
+        st = PC_OOM(ctx);
+        goto fail;
+    }
+    /* Fail before the work, not after it. */
+    struct stat sb;
+    if (!opts->overwrite && stat(target, &sb) == 0) {
+        st = pc_error(ctx, PC_ERR_OUTPUT, "%s: already exists; use "
+                      "--overwrite to replace it", target);
+        goto fail;
+    }
+    if (!opts->output && (st = make_parent_dirs(ctx, target)) != PC_OK)
+        goto fail;
+
+    size_t n = plan->nlayers;
+    layers = calloc(n, sizeof *layers);
+    areas = calloc(n, sizeof *areas);
+    out = calloc(n, sizeof *out);
+    inputs = calloc(n + 1, sizeof *inputs);
+    r->layers = calloc(n, sizeof *r->layers);
+    if (!layers || !areas || !out || !inputs || !r->layers) {
+        st = PC_OOM(ctx);
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->nlayers++;
+        st = process_layer(ctx, opts, plan, &plan->layers[i], work, &layers[i],
+                           &areas[i], &r->layers[i], &r->findings);
+        if (st != PC_OK)
+            goto fail;
+        out[i].layer = layers[i];
+        out[i].areas = &areas[i];
+        inputs[i] = plan->layers[i].source;
+    }
+    inputs[n] = plan->path;
+    if ((st = pc_findings_finish(ctx, &r->findings)) != PC_OK)
+        goto fail;
+    utc_now(r->finished_utc, sizeof r->finished_utc);
+    build_meta(r, &meta);
+    if (meta.oom) {
+        st = PC_OOM(ctx);
+        goto fail;
+    }
+    pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
+                        opts->progress, opts->progress_arg};
+    st = pc_write_gpkg(ctx, &wo, out, n, &r->findings, meta.kv, meta.n);
+fail:
+    meta_free(&meta);
+    for (size_t i = 0; layers && i < plan->nlayers; i++) {
+        pc_layer_free(ctx, layers[i]);
+        pc_layer_areas_clear(&areas[i]);
+    }
+    free(layers);
+    free(areas);
+    free(out);
+    free(inputs);
+    pc_crs_free(work);
+    if (st != PC_OK)
+        pc_run_result_clear(ctx, r);
+    return st;
+}
