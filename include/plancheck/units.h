@@ -18,7 +18,7 @@ typedef enum pc_unit {
 
 /* Parses a unit name: Chinese or English, case-insensitive for ASCII, with
  * surrounding blanks ignored (亩/mu, 公顷/ha/hectare, 平方公里/km2/km²,
- * 平方千米, 平方米/m2/m², 万平方米, 万亩). Returns 0 on success, -1 when the
+ * 平方千米, 平方米/平米/m2/m², 万平方米/万平米, 万亩). Returns 0 on success, -1 when the
  * name is unknown (then *out is unchanged). */
 int pc_unit_parse(const char *name, pc_unit *out);
 

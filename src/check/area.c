@@ -70,6 +70,21 @@ static int parse_figure_text(const char *s, double *value, int *approx)
     return *end == '\0' ? 0 : -1;
 }
 
+/* The approx attribute: a number (non-zero = 约), or text that is either a
+ * flag (1/true/yes) or the printed phrase itself, approximate when it
+ * contains 约 ("用地约 125.03 亩"). */
+static int approx_flag(const pc_layer *layer, int ai, const pc_value *a)
+{
+    switch (layer->fields[ai].type) {
+    case PC_FIELD_INTEGER: return a->i != 0;
+    case PC_FIELD_REAL: return a->r != 0;
+    case PC_FIELD_TEXT:
+        return strstr(a->s, "约") != NULL || !strcmp(a->s, "1") ||
+               pc_strcaseeq(a->s, "true") || pc_strcaseeq(a->s, "yes");
+    }
+    return 0;
+}
+
 struct figure {
     int is_null;
     int ok;          /* value parsed */
@@ -97,17 +112,8 @@ static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
     }
     if (fig->ok && (!isfinite(fig->value) || fig->value < 0))
         fig->ok = 0;
-    if (ai >= 0 && !f->values[ai].is_null) {
-        const pc_value *a = &f->values[ai];
-        if (layer->fields[ai].type == PC_FIELD_INTEGER)
-            fig->approx |= a->i != 0;
-        else if (layer->fields[ai].type == PC_FIELD_REAL)
-            fig->approx |= a->r != 0;
-        else
-            fig->approx |= a->s[0] && strcmp(a->s, "0") != 0 &&
-                           !pc_strcaseeq(a->s, "false") &&
-                           !pc_strcaseeq(a->s, "no");
-    }
+    if (ai >= 0 && !f->values[ai].is_null)
+        fig->approx |= approx_flag(layer, ai, &f->values[ai]);
 }
 
 static GEOSGeometry *clone_geom(pc_ctx *ctx, const pc_feature *f)

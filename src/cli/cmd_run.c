@@ -149,6 +149,15 @@ static void print_text(const pc_run_result *r, int rc)
         printf("  %-16s %zu\n", r->findings.items[i].rule, j - i);
         i = j;
     }
+    const size_t shown = 10;
+    for (size_t i = 0; i < r->findings.n && i < shown; i++) {
+        const pc_finding *f = &r->findings.items[i];
+        printf("  [%s] %s: %s\n", pc_severity_name(f->severity), f->id,
+               f->message ? f->message : "");
+    }
+    if (r->findings.n > shown)
+        printf("  ... and %zu more in %s (layer findings)\n",
+               r->findings.n - shown, r->output);
     printf("result: %s (fail on %s)\n", rc ? "FAIL" : "PASS",
            pc_severity_name(r->fail_on));
 }

@@ -26,7 +26,8 @@ static const struct {
     const char *spelling;
     pc_unit unit;
 } aliases[] = {
-    {"平方米", PC_UNIT_M2},    {"m2", PC_UNIT_M2},
+    {"平方米", PC_UNIT_M2},    {"平米", PC_UNIT_M2},
+    {"m2", PC_UNIT_M2},
     {"m²", PC_UNIT_M2},        {"㎡", PC_UNIT_M2},
     {"m^2", PC_UNIT_M2},       {"sqm", PC_UNIT_M2},
     {"square metre", PC_UNIT_M2}, {"square meter", PC_UNIT_M2},
@@ -41,7 +42,7 @@ static const struct {
     {"square kilometer", PC_UNIT_KM2}, {"square kilometres", PC_UNIT_KM2},
     {"square kilometers", PC_UNIT_KM2},
     {"万平方米", PC_UNIT_WAN_M2}, {"万m2", PC_UNIT_WAN_M2},
-    {"万㎡", PC_UNIT_WAN_M2},  {"万亩", PC_UNIT_WAN_MU},
+    {"万㎡", PC_UNIT_WAN_M2},  {"万平米", PC_UNIT_WAN_M2},  {"万亩", PC_UNIT_WAN_MU},
 };
 
 /* Length of a leading blank: ASCII space/tab or the ideographic space

@@ -1,0 +1,1040 @@
+#!/usr/bin/env python3
+"""Generate the Oujiangkou sample data set in gis/oujiangkou/.
+
+The sample is DERIVED from facts printed in the Wenzhou Oujiangkou industrial
+cluster 14th five-year plan (温州瓯江口产业集聚区发展“十四五”规划, 2021-11),
+as extracted in plan-facts/oujiangkou-003.md from seed 003
+(seeds/003_2542ee9aa6681aa6.txt).  Every fact used is transcribed below as a
+data table together with its line number in seed 003; this script never reads
+those files, so the repository regenerates without them.
+
+What is real and what is not:
+  * Names, codes, declared areas, units, "约" flags and printed phrases are
+    copied as printed in the plan (units included: 亩, 平方米, m², 平方公里,
+    公顷, 万平方米, 万平米 and the truncated 平方 are kept as printed).
+  * The GEOMETRY IS SCHEMATIC.  The plan's maps are not in its text, so every
+    polygon is a simple convex shape placed by hand around approximate
+    real-world anchors (section 6b of the facts file) and by the plan's
+    relative-position clues.  Nothing here is a surveyed boundary.
+  * AREAS ARE CONTROLLED BY THIS GENERATOR: the planar area (EPSG:4549) of
+    each polygon equals its primary declared figure converted to m²
+    (1 亩 = 2000/3 m² exactly), except where a note says the geometry follows
+    the plan's other printed figure.  Coordinates are quantised to 1 µm and
+    the exact area of what is written is checked before any file is made.
+
+Outputs (all in EPSG:4549 except projects.geojson, which is lon/lat):
+  oujiangkou.gpkg   layers plan_boundary (1 feature) and zones
+  parcels.shp       coded parcels, attributes GBK-encoded (.cpg written)
+  projects.geojson  land-using projects without a parcel code
+
+Usage: python3 scripts/make_sample_oujiangkou.py [--out DIR]
+Needs Python 3 (standard library) and the ogr2ogr command (GDAL) with PROJ.
+The output is byte-for-byte reproducible for a given GDAL/PROJ version.
+"""
+
+import argparse
+import csv
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+
+# ---------------------------------------------------------------------------
+# Constants
+
+# Local origin of the schematic layout, EPSG:4549 (x = easting, y = northing).
+# It is the centre of 瓯江口新区一期 (Z2), facts §6b: lon 120.93, lat 27.955.
+#   echo 27.955 120.93 | cs2cs -d 3 EPSG:4326 EPSG:4549
+#   -> 3093803.084 591516.779   (northing easting; rounded below)
+# For reference, the other two §6b anchors are, by the same command,
+#   灵昆岛 lon 120.84 lat 27.965 -> E 582652.321 N 3094847.203
+#   浅滩二期 lon 120.99 lat 27.935 -> E 597439.359 N 3091632.907
+# All layout below is in metres relative to this origin.
+ORIGIN_E = 591500
+ORIGIN_N = 3093800
+
+MICRO = 10 ** 6  # coordinates are written as integer micrometres
+
+# Square metres per unit, exact.  Units are stored as printed in the plan.
+M2_PER_UNIT = {
+    "亩": Fraction(2000, 3),
+    "平方米": Fraction(1),
+    "m²": Fraction(1),            # printed "m ²" (extraction spacing dropped)
+    "平方": Fraction(1),          # truncated "平方米", printed so at L1152
+    "公顷": Fraction(10 ** 4),
+    "平方公里": Fraction(10 ** 6),
+    "万平方米": Fraction(10 ** 4),
+    "万平米": Fraction(10 ** 4),   # printed so at L924
+}
+
+CURRENT_DATE = "2021-11-01T00:00:00.000Z"  # GeoPackage timestamps
+DBF_DATE = "2021-11-01"                    # Shapefile DBF header date
+
+FIELDS = ["code", "code_sfx", "name", "kind", "parent", "land_use",
+          "decl_area", "decl_unit", "decl_aprx", "decl_text",
+          "alt_area", "alt_unit", "alt_text", "seed_line", "note"]
+
+# OGR CSV types (.csvt) per output format.  Shapefile widths are in bytes of
+# the GBK encoding and are checked before writing.
+SHP_WIDTH = {"code": 40, "code_sfx": 20, "name": 120, "kind": 10,
+             "parent": 10, "land_use": 10, "decl_unit": 20, "decl_text": 120,
+             "alt_unit": 20, "alt_text": 120, "note": 254}
+CSVT = {
+    "gpkg": {"decl_area": "Real", "alt_area": "Real", "decl_aprx": "Integer64",
+             "seed_line": "Integer64"},
+    "geojson": {"decl_area": "Real", "alt_area": "Real",
+                "decl_aprx": "Integer", "seed_line": "Integer"},
+    "shp": {"decl_area": "Real(24.6)", "alt_area": "Real(24.6)",
+            "decl_aprx": "Integer(1)", "seed_line": "Integer(5)"},
+}
+
+OUTPUT_FILES = ["oujiangkou.gpkg", "parcels.shp", "parcels.shx",
+                "parcels.dbf", "parcels.prj", "parcels.cpg",
+                "projects.geojson"]
+
+
+# ---------------------------------------------------------------------------
+# Fact tables, transcribed from plan-facts/oujiangkou-003.md and checked
+# against seed 003.  Each row:
+#   code, name, parent, land_use,
+#   primary figure (number as printed, unit as printed, 约 printed?, phrase),
+#   alternative figure (number, unit, phrase) or None,
+#   seed line of the primary figure (or of the name when no area is printed),
+#   note.
+# land_use uses the facts' codes; when the facts give two (e.g. IND/LOG) the
+# first is kept.  None = not stated.
+
+def fig(num, unit, approx, text):
+    return {"num": num, "unit": unit, "aprx": approx, "text": text}
+
+
+def alt(num, unit, text):
+    return {"num": num, "unit": unit, "text": text}
+
+
+BOUNDARY = dict(
+    code="Z1", name="规划范围（瓯江口产业集聚区“十四五”规划范围）",
+    parent=None, land_use=None,
+    decl=fig("65.77", "平方公里", 1, "面积合计约65.77平方公里"), alt=None,
+    line=53, note="outline of Z2 + Z12 + Z19 (24 + 19.27 + 22.5)")
+
+# Zones with a stated area and a plausible place, plus Z3/Z4/Z8 (no area).
+# Not drawn, on purpose:
+#   Z7  一期市政工程 PPP 范围 14.72 平方公里 (L931): a contract scope, not a place.
+#   Z32 海绵城市 2022-2025 10 平方公里 (L978): a programme scope across 新区.
+#   Z27 安全产业园 总 4500 亩 (L1205): two separate sites; drawn as Z27a/Z27b
+#       (note 300 + 3000 != 4500 as printed).
+#   Z21d 做地 约0.8万亩 (L1309): spread over three separate places.
+#   Z9-Z11, Z13-Z15, Z17, Z23-Z25, Z29, Z30, Z33, Z35-Z39: no area printed
+#       (Z38, Z39 are outside or larger than the plan area).
+ZONES = [
+    dict(code="Z2", name="瓯江口新区一期", parent="Z1", land_use=None,
+         decl=fig("24", "平方公里", 1, "面积约24平方公里"), alt=None,
+         line=55, note=None),
+    dict(code="Z3", name="一期北片", parent="Z2", land_use=None,
+         decl=None, alt=None, line=325,
+         note="no area printed; north half of Z2 (schematic)"),
+    dict(code="Z4", name="一期南片", parent="Z2", land_use=None,
+         decl=None, alt=None, line=325,
+         note="no area printed; south half of Z2 (schematic)"),
+    dict(code="Z5", name="一期东南角（历史遗留围垦区域）", parent="Z4",
+         land_use=None,
+         decl=fig("3000", "亩", 0, "一期东南角 3000 亩用海"), alt=None,
+         line=1308, note="SE corner of Z2 (L325), so inside Z4; sea use pending"),
+    dict(code="Z6", name="一期东南片区景观湖泊", parent="Z5", land_use=None,
+         decl=fig("38", "万平方米", 1, "项目规划面积约 38 万平方米"), alt=None,
+         line=964, note="placed in Z5 (inferred)"),
+    dict(code="Z8", name="瓯江口新区起步区", parent="Z4", land_use=None,
+         decl=None, alt=None, line=928,
+         note="no area printed; adjoins Z19 (L950); placed in Z4 (schematic)"),
+    dict(code="Z12", name="温州浅滩二期拓展区（浅滩二期西片）", parent="Z1",
+         land_use=None,
+         decl=fig("19.27", "平方公里", 0, "面积19.27平方公里"),
+         alt=alt("19.3", "平方公里", "二期 19.3 平方公里"),
+         line=59,
+         note="alt at L933; also 19.26 平方公里 at L1189; geometry follows 19.27"),
+    dict(code="Z16", name="温州综保区拓展区", parent="Z12", land_use="IND",
+         decl=fig("3", "平方公里", 0, "在浅滩二期预留 3 平方公里用地"),
+         alt=alt("4500", "亩", "在浅滩二期规划面积 4500 亩（3 平方公里）"),
+         line=443, note="alt at L1180 (equal); position in Z12 not stated"),
+    dict(code="Z18", name="浅滩二期生态修复区（实验）", parent="Z12",
+         land_use="ECO",
+         decl=fig("3562", "亩", 0, "总面积 3562 亩"), alt=None,
+         line=1170, note="strip along the sea (east) edge of Z12; same land as P199"),
+    dict(code="Z19", name="灵昆片区", parent="Z1", land_use=None,
+         decl=fig("22.5", "平方公里", 1, "灵昆片区面积约 22.5 平方公里"),
+         alt=alt("22", "平方公里", "22 平方公里的灵昆岛"),
+         line=331, note="alt at L949; geometry follows 22.5"),
+    dict(code="Z20", name="灵昆城镇开发边界（集中建设区）", parent="Z19",
+         land_use=None,
+         decl=fig("8", "平方公里", 1, "约 8 平方公里的城镇开发边界"), alt=None,
+         line=331, note="south part of Z19 (南生活, L331; schematic)"),
+    dict(code="Z21", name="灵昆城中村改造范围", parent="Z20", land_use=None,
+         decl=fig("5600", "亩", 1, "开发规模约 5600 亩"), alt=None,
+         line=1309,
+         note="灵霓线以南，雁鸣路以西; in Z20 (inferred); parts Z21a-c sum to 5100 亩"),
+    dict(code="Z21a", name="灵昆城中村改造 商业服务设施用地", parent="Z21",
+         land_use="COM",
+         decl=fig("500", "亩", 1, "商业服务设施用地约 500 亩"), alt=None,
+         line=1309, note=None),
+    dict(code="Z21b", name="灵昆城中村改造 居住用地", parent="Z21",
+         land_use="RES",
+         decl=fig("2600", "亩", 1, "居住用地约 2600 亩"), alt=None,
+         line=1309, note=None),
+    dict(code="Z21c", name="灵昆城中村改造 工业用地", parent="Z21",
+         land_use="IND",
+         decl=fig("2000", "亩", 1, "工业用地约 2000 亩"), alt=None,
+         line=1309, note=None),
+    dict(code="Z22", name="灵昆产业园（灵昆智能制造产业园）", parent="Z19",
+         land_use="IND",
+         decl=fig("1412", "亩", 1, "用地面积约 1412 亩"), alt=None,
+         line=1042,
+         note="330 国道南侧 (L1186), east Lingkun (L941); same land as P096"),
+    dict(code="Z26", name="温州综合保税区", parent="Z3", land_use="LOG",
+         decl=fig("1.44", "平方公里", 0, "国家批复的规划总面积 1.44 平方公里"),
+         alt=alt("2167", "亩", "规划面积 2167 亩"),
+         line=441,
+         note="alt at L981, L1180 (=1444666.67 m2); geometry follows 1.44; same land as P048"),
+    dict(code="Z27a", name="中国温州安全（应急）产业园一期", parent="Z3",
+         land_use="IND",
+         decl=fig("300", "亩", 1, "一期约 300 亩"), alt=None,
+         line=1205, note="位于瓯江口一期; north sector inferred; contains P050"),
+    dict(code="Z27b", name="中国温州安全（应急）产业园二期", parent="Z12",
+         land_use="IND",
+         decl=fig("3000", "亩", 0, "二期 3000 亩"), alt=None,
+         line=1205, note="位于瓯江口二期北部"),
+    dict(code="Z28", name="温州国际博览中心", parent="Z4", land_use="PUB",
+         decl=fig("766", "亩", 0, "国际博览中心总用地面积 766 亩"), alt=None,
+         line=1182,
+         note="一期南片 per L325; L455 puts it in 二期 (conflict); same land as P168"),
+    dict(code="Z31", name="海绵城市建设项目 2021（以北堤湖公园为主）",
+         parent="Z3", land_use=None,
+         decl=fig("0.80", "平方公里", 0, "0.80 平方公里"), alt=None,
+         line=961, note="北堤湖公园 on the north edge of Z2 (inferred)"),
+    dict(code="Z34", name="瓯江港区灵昆作业区 24~28# 港区陆域", parent="Z3",
+         land_use="PORT",
+         decl=fig("350683", "平方米", 0,
+                  "围垦形成陆域面积 350683 平方米(合 526.0245 亩)"),
+         alt=alt("2424.28", "亩", "形成陆域面积 2424.28 亩"),
+         line=919,
+         note="alt at L1308 conflicts; geometry follows 350683 平方米; along 灵霓北堤"),
+]
+
+# Parcels: every coded row of the 重大项目清单 (facts §2), keyed by seed line.
+# The FAR 2.90 used to size parcels without a printed land area is the one
+# the plan implies for the neighbouring B-09a, B-09f and A-02b rows.
+NOTE_ABC = "zone inferred from code letter (low)"
+NOTE_E = "E block of 浅滩一期 (inferred)"
+NOTE_FG = "zone not stated; placed in 一期北片 (schematic)"
+
+
+def parcel(line, code, name, land_use, decl, parent, note, sfx=None,
+           alt_fig=None):
+    return dict(line=line, code=code, code_sfx=sfx, name=name,
+                land_use=land_use, decl=decl, alt=alt_fig, parent=parent,
+                note=note)
+
+
+def mu(num, approx=1, prefix="用地面积约 "):
+    """A figure in 亩 printed in the pattern '用地面积约 N 亩'."""
+    return fig(num, "亩", approx, "%s%s 亩" % (prefix, num))
+
+
+PARCELS = [
+    parcel(1039, "E-15-01", "E-15-01 地块（东方之星文旅项目）", "COM",
+           fig("129265.86", "平方米", 0, "项目用地面积129265.86平方米"), "Z4",
+           "E 街坊中片区 (stated); south of 博览中心 (L459)"),
+    parcel(1045, "E-06-07-02", "E-06-07-02 地块", None,
+           fig("20.09", "亩", 0, "项目用地面积 20.09 亩"), "Z4",
+           "浅滩一期 (stated); land use not stated"),
+    parcel(1046, "A-18a", "A-18a 地块", "IND", mu("125.03"), "Z3", NOTE_ABC),
+    parcel(1047, "A-18c", "A-18c 地块", "IND", mu("99.95"), "Z3", NOTE_ABC),
+    parcel(1048, "F-01-04", "F-01-04 地块", "IND", mu("150"), "Z3", NOTE_FG),
+    parcel(1049, "G-02-02", "G-02-02 地块", "IND", mu("161"), "Z3", NOTE_FG),
+    parcel(1050, "G-02-03", "G-02-03 地块", "IND", mu("123"), "Z3", NOTE_FG),
+    parcel(1051, "A-08c-1", "A-08c-1 地块", "COM", mu("153"), "Z8", NOTE_ABC),
+    parcel(1052, "B-05a", "B-05a 地块", "COM", mu("111"), "Z8", NOTE_ABC),
+    parcel(1055, "B-10b", "B-10b 地块", "COM", mu("41.92"), "Z21a",
+           "灵昆九村村 like B-10 (L1082; inferred)"),
+    parcel(1056, "C-04a", "C-04a 地块", "COM", mu("59.7"), "Z8", NOTE_ABC),
+    parcel(1057, "E-03-07", "E-03-07 地块", "COM", mu("58.2"), "Z4", NOTE_E),
+    parcel(1058, "E-03-08", "E-03-08 地块", "COM", mu("23.7"), "Z4", NOTE_E),
+    parcel(1059, "E-04-04", "E-04-04 地块", "COM", mu("49.5"), "Z4", NOTE_E),
+    parcel(1060, "E-07-04", "E-07-04 地块", "COM", mu("65.9"), "Z4", NOTE_E),
+    parcel(1061, "E-08-01", "E-08-01 地块", "COM", mu("63.6"), "Z4", NOTE_E),
+    parcel(1062, "E-11-05", "E-11-05 地块", "COM", mu("47.9"), "Z4", NOTE_E),
+    parcel(1063, "E-12-05", "E-12-05 地块", "COM", mu("37"), "Z4", NOTE_E),
+    parcel(1064, "E-13-01", "E-13-01 地块", "COM", mu("29.1"), "Z4", NOTE_E),
+    parcel(1065, "E-13-06", "E-13-06 地块", "COM", mu("32.8"), "Z4", NOTE_E),
+    parcel(1077, "A-07b、A-07d-1", "国际颐养健康社区（A-07b、A-07d-1）", "RES",
+           fig("99579", "平方米", 0, "总用地面积为 99579 平方米"), "Z8",
+           "two codes printed as one site; " + NOTE_ABC),
+    parcel(1080, "B-09a", "B-09a 地块", "RES",
+           fig("81181.8", "平方米", 0, "用地面积 81181.8 平方米"), "Z8",
+           "B-09 街坊西区, 起步区 (stated)"),
+    parcel(1081, "C-05a", "C-05a 地块 普通商品房", "RES", None, "Z8",
+           "no land area printed; size = 计容 212652 / FAR 2.90 (schematic)"),
+    parcel(1082, "B-10", "B-10 地块（灵昆街道九村村）", "RES", None, "Z21b",
+           "灵昆街道九村村 (stated); no land area printed; "
+           "size = 计容 111267.1 / FAR 2.90 (schematic)"),
+    parcel(1083, "E-16-03", "E-16-03 地块", "RES",
+           fig("82375.00", "平方米", 0, "用地面积 82375.00 平方米"), "Z4",
+           "浅滩一期 (stated)"),
+    parcel(1084, "A-02b", "A-02b 地块（商品房）", "RES",
+           fig("30140.43", "平方米", 0, "用地面积 30140.43 平方米"), "Z8",
+           "半岛起步区 (stated); A-02b printed in three rows", sfx="商品房"),
+    parcel(1087, "A-02b", "A-02b 地块（住宅安置房）", "RES",
+           fig("9940", "平方米", 0, "用地面积 9940 平方米"), "Z8",
+           "半岛起步区 (stated); resettlement for 周宅村", sfx="住宅安置房"),
+    parcel(1088, "A-02b", "A-02b 地块（商业安置房）", "COM",
+           fig("5586.29", "平方米", 0, "用地面积 5586.29 平方米"), "Z8",
+           "半岛起步区 (stated); A-02b total 45666.72 平方米", sfx="商业安置房"),
+    parcel(1089, "E-16-01b、E-16-01c", "E-16-01b、E-16-01c 地块", None,
+           fig("57383.29", "平方米", 0, "用地面积 57383.29 平方米"), "Z4",
+           "E 街坊中片区 (stated); overlaps E-16-01 (L1166); land use not stated"),
+    parcel(1090, "B-09H", "B-09H 地块", "RES", None, "Z8",
+           "B-09 街坊东区 (stated); no land area printed; "
+           "size = 计容 142560 / FAR 2.90 (schematic)"),
+    parcel(1091, "B-09C", "B-09C 地块", "RES", None, "Z8",
+           "B-09 街坊东区 (stated); no land area printed; "
+           "size = 计容 178858.2 / FAR 2.90 (schematic)"),
+    parcel(1092, "B-09f", "B-09f 地块", "RES",
+           fig("66342.26", "平方米", 0, "用地面积 66342.26 平方米"), "Z8",
+           "B-09 街坊西区, 起步区 (stated)"),
+    parcel(1093, "A-04b", "A-04b 地块", "RES", mu("50.3"), "Z8", NOTE_ABC),
+    parcel(1094, "A-04c", "A-04c 地块", "RES", mu("46.8"), "Z8", NOTE_ABC),
+    parcel(1095, "A-04d", "A-04d 地块", "RES", mu("137"), "Z8", NOTE_ABC),
+    parcel(1098, "B-11a", "B-11a 地块", "RES", mu("53"), "Z8", NOTE_ABC),
+    parcel(1099, "B-12a", "B-12a 地块", "RES", mu("152.6"), "Z8", NOTE_ABC),
+    parcel(1100, "B-12(c、d)", "B-12(c、d) 地块", "RES", mu("122.5"), "Z8",
+           NOTE_ABC),
+    parcel(1101, "B-13a", "B-13a 地块", "RES", mu("76.9"), "Z8", NOTE_ABC),
+    parcel(1102, "C-01d-1", "C-01d-1 地块", "RES", mu("224"), "Z8", NOTE_ABC),
+    parcel(1103, "C-01d-2", "C-01d-2 地块", "RES", mu("53"), "Z8", NOTE_ABC),
+    parcel(1104, "C-02c", "C-02c 地块", "RES", mu("131"), "Z8", NOTE_ABC),
+    parcel(1105, "C-06a", "C-06a 地块", "RES", mu("60"), "Z8", NOTE_ABC),
+    parcel(1106, "C-14e", "C-14e 地块", "RES", mu("93"), "Z8", NOTE_ABC),
+    parcel(1107, "E-02-07", "E-02-07 地块", "RES", mu("64.7"), "Z4", NOTE_E),
+    parcel(1108, "E-02-09", "E-02-09 地块", "RES", mu("104.4"), "Z4", NOTE_E),
+    parcel(1109, "E-03-02", "E-03-02 地块", "RES", mu("30.5"), "Z4", NOTE_E),
+    parcel(1112, "E-03-03", "E-03-03 地块", "RES", mu("37.2"), "Z4", NOTE_E),
+    parcel(1113, "E-03-05", "E-03-05 地块", "RES", mu("26.7"), "Z4", NOTE_E),
+    parcel(1114, "E-04-01", "E-04-01 地块", "RES", mu("57"), "Z4", NOTE_E),
+    parcel(1115, "E-04-06", "E-04-06 地块", "RES", mu("37.1"), "Z4", NOTE_E),
+    parcel(1116, "E-05-08", "E-05-08 地块", "RES", mu("5.3"), "Z4", NOTE_E),
+    parcel(1117, "E-07-06", "E-07-06 地块", "RES", mu("133.1"), "Z4", NOTE_E),
+    parcel(1118, "E-08-03", "E-08-03 地块", "RES", mu("92.1"), "Z4", NOTE_E),
+    parcel(1119, "E-09-02", "E-09-02 地块", "RES", mu("82.5"), "Z4", NOTE_E),
+    parcel(1120, "E-09-03", "E-09-03 地块", "RES", mu("78"), "Z4", NOTE_E),
+    parcel(1121, "E-11-02", "E-11-02 地块", "RES", mu("102.8"), "Z4", NOTE_E),
+    parcel(1122, "E-12-01", "E-12-01 地块", "RES", mu("72.1"), "Z4", NOTE_E),
+    parcel(1123, "E-12-06", "E-12-06 地块", "RES", mu("37.8"), "Z4", NOTE_E),
+    parcel(1126, "G-02-16", "G-02-16 地块", "RES", mu("85"), "Z3", NOTE_FG),
+    parcel(1142, "C-03f", "C-03f 地块义务教育学校", "PUB",
+           fig("82", "亩", 0, "总用地 82 亩"), "Z8",
+           "C-03f listed twice (L1158: 约82.5 亩); one footprint, follows 82 亩"),
+    parcel(1147, "A-05a-2-1", "人才宿舍二期（A-05a-2-1 地块）", "RES",
+           fig("13753", "平方米", 0, "总用地面积 13753 平方米"), "Z8",
+           "起步区 (stated); geometry follows 13753 平方米",
+           alt_fig=alt("20", "亩", "（折合约 20 亩）")),
+    parcel(1156, "A-07a", "A-07a 地块", "PUB", mu("59.4"), "Z8", NOTE_ABC),
+    parcel(1157, "C-03c", "C-03c 地块", "PUB", mu("24.8"), "Z8", NOTE_ABC),
+    parcel(1158, "C-03f", "C-03f 地块", "PUB", mu("82.5"), "Z8",
+           "same land as L1142 (总用地 82 亩); geometry follows 82 亩"),
+    parcel(1159, "E-02-06", "E-02-06 地块", "PUB", mu("25"), "Z4", NOTE_E),
+    parcel(1160, "E-02-10", "E-02-10 地块", "PUB", mu("85"), "Z4", NOTE_E),
+    parcel(1161, "E-04-03", "E-04-03 地块", "PUB", mu("42.5"), "Z4", NOTE_E),
+    parcel(1162, "E-05-05", "E-05-05 地块", "PUB", mu("157.6"), "Z4", NOTE_E),
+    parcel(1163, "E-08-14", "E-08-14 地块", "PUB", mu("43.4"), "Z4", NOTE_E),
+    parcel(1166, "E-16-01", "E-16-01 地块", "PUB", mu("44.38"), "Z4",
+           "code overlaps E-16-01b、E-16-01c (L1089); drawn overlapping"),
+]
+
+# Footprints of parcels with no printed land area: 计容 floor area / 2.90.
+UNSTATED_SIZE_M2 = {
+    1081: Fraction("212652") / Fraction("2.9"),
+    1082: Fraction("111267.1") / Fraction("2.9"),
+    1090: Fraction("142560") / Fraction("2.9"),
+    1091: Fraction("178858.2") / Fraction("2.9"),
+}
+
+
+def project(num, name, land_use, decl, line, parent, note, alt_fig=None):
+    return dict(code="P%03d%s" % (int(num.rstrip("ab")), num.lstrip("0123456789")),
+                name=name, land_use=land_use, decl=decl, alt=alt_fig,
+                line=line, parent=parent, note=note)
+
+
+# Projects of the 重大项目清单 without a parcel code, with a printed land area
+# and a zone that can be placed.  Not drawn: #1/#2 (港区陆域 = Z34), #38
+# (霓屿, outside the plan area), #51 一期 约280 亩 and #54-#91, #99,
+# #120-#122 (zone not stated), #3, #52, #62, #67, #100 (no land area).
+PROJECTS = [
+    project("5", "S1 线灵昆车辆段一层上盖", "TRANS",
+            fig("17.06", "万平米", 0, "投影面积 17.06 万平米"), 924, "Z20",
+            "灵昆车辆段 (name); deck footprint used as land area"),
+    project("6", "温州中车整车检修项目（二期）", "IND",
+            fig("3.24", "亩", 0, "项目占地面积 3.24 亩"), 925, "Z20",
+            "zone not stated; next to P005 (low confidence)"),
+    project("26", "中石化温州灵昆油库及配套工程", "IND",
+            fig("17.67", "公顷", 0, "吹填形成项目建设用地 17.67 公顷"), 951,
+            "Z3", "灵昆作业区 (inferred); beside Z34 on the north edge"),
+    project("27", "龙湾区 220 千伏昆东输变电工程", "UTIL",
+            fig("0.8969", "公顷", 0, "总用地面积 0.8969 公顷"), 952, "Z19",
+            "昆东 read as east Lingkun (inferred)"),
+    project("33", "瓯江口新区二期排涝泵站", "UTIL",
+            fig("0.6", "公顷", 1, "占地面积约 0.6 公顷"), 960, "Z12",
+            "新区二期 (stated)"),
+    project("48", "温州综合保税区工程", "IND",
+            fig("2167", "亩", 0, "规划面积 2167 亩"), 981, "Z26",
+            "same land as Z26; geometry follows alt 1.44 平方公里 (L1180), "
+            "not 2167 亩",
+            alt_fig=alt("1.44", "平方公里",
+                        "在新区一期规划面积 2167 亩（1.44 平方公里）")),
+    project("49", "瓯江口机器人产业园", "IND",
+            fig("355", "亩", 1, "项目用地约 355 亩"), 982, "Z3",
+            "一期北片 (L325)"),
+    project("50", "中国温州安全（应急）产业园（一期项目）", "IND",
+            fig("122857.63", "平方米", 0, "建设用地面积 122857.63 平方米"), 985,
+            "Z27a", "inside Z27a (一期约 300 亩, L1205)"),
+    project("51b", "中天智控企业总部及特种车、无人机制造基地（二期）", "IND",
+            fig("3000", "亩", 1, "二期用地约 3000 亩"), 986, "Z12",
+            "总用地 3280 亩; 一期 约280 亩 not placed; 二期 in 浅滩二期 (inferred)"),
+    project("53", "温州台商科技产业园", "IND",
+            fig("89", "亩", 0, "项目用地 89 亩"), 988, "Z3",
+            "台商创业园 in 一期北片 (L325; inferred)"),
+    project("65", "瓯锬科技金属复合新材料产业化项目（一期）", "IND",
+            fig("77", "亩", 0, "项目一期用地 77 亩"), 1002, "Z3",
+            "瓯锩产业园 in 一期北片 (L325; name variant, inferred)"),
+    project("96", "灵昆智能制造产业园项目", "IND",
+            fig("1412", "亩", 1, "用地面积约 1412 亩"), 1042, "Z22",
+            "same land as Z22"),
+    project("123", "中德科技产业园", "IND",
+            fig("1900", "亩", 1, "用地面积约 1900 亩"), 1071, "Z12",
+            "拟选址浅滩二期; north part (L327)"),
+    project("124", "瓯江口海创园", "IND",
+            fig("1160", "亩", 1, "用地面积约 1160 亩"), 1072, "Z5",
+            "位于浅滩一期东南角; L327 puts 海创园 in 二期 (conflict)"),
+    project("126", "九珑湖度假酒店", "COM",
+            fig("19635", "平方米", 0, "总用地面积 19635 平方米"), 1076, "Z19",
+            "九珑湖 in Lingkun (inferred); geometry follows 19635 平方米",
+            alt_fig=alt("29", "亩", "约 29 亩")),
+    project("168", "温州国际博览中心暨世界青年科学家峰会会址", "PUB",
+            fig("766", "亩", 0, "总用地面积 766 亩"), 1129, "Z28",
+            "same land as Z28"),
+    project("169", "新区医院二期", "PUB",
+            fig("2.2749", "万平方米", 1, "用地面积约 2.2749 万平方米"), 1130,
+            "Z4", "zone inferred; geometry follows 2.2749 万平方米",
+            alt_fig=alt("34.1", "亩", "（约 34.1 亩）")),
+    project("170", "瓯江口总部二期", "PUB",
+            fig("58.9", "亩", 1, "用地面积约 58.9 亩"), 1131, "Z4",
+            "zone inferred"),
+    project("172", "灵昆街道社区卫生服务中心（迁建）", "PUB",
+            fig("16.01", "亩", 0, "占地 16.01 亩"), 1133, "Z20",
+            "灵昆街道 (stated)"),
+    project("173", "瓯江口新区街道社区卫生服务中心", "PUB",
+            fig("15", "亩", 0, "占地 15 亩"), 1134, "Z4", "新区 (stated)"),
+    project("174", "温州技师学院扩建", "PUB",
+            fig("107.2", "亩", 1, "占地面积约 107.2 亩"), 1135, "Z4",
+            "geometry follows alt 71495.37 m2 (107.2 亩 = 71466.67 m2)",
+            alt_fig=alt("71495.37", "m²", "合 71495.37 m ²")),
+    project("175", "瓯江口新区国际双语学校", "PUB",
+            fig("60264", "m²", 0, "工程总建设用地面积 60264m ²"), 1138, "Z4",
+            "新区 (stated); geometry follows 60264 m2",
+            alt_fig=alt("90.4", "亩", "(约 90.4 亩)")),
+    project("176", "温州外国语小学", "PUB",
+            fig("65664.82", "平方米", 0, "总用地 65664.82 平方米"), 1139, "Z4",
+            "zone inferred; near P183 (L1148)"),
+    project("177", "瓯江口道尔顿学校", "PUB",
+            fig("122", "亩", 0, "总用地 122 亩"), 1140, "Z4", "zone inferred"),
+    project("178", "瓯江口均优学校", "PUB",
+            fig("42", "亩", 0, "总用地 42 亩"), 1141, "Z4", "zone inferred"),
+    project("183", "集装箱商业街区及地面停车场", "COM",
+            fig("24802", "平方米", 0, "用地面积为 24802 平方米"), 1148, "Z4",
+            "新区医院南侧 (stated); geometry follows 24802 平方米",
+            alt_fig=alt("37", "亩", "（约 37 亩）")),
+    project("184", "灵昆街道集福堂迁建", "PUB",
+            fig("3646", "平方米", 0, "建设用地面积：3646 平方米"), 1149, "Z20",
+            "灵昆街道 (stated)"),
+    project("185", "灵昆上岩头文化礼堂", "PUB",
+            fig("2364.04", "平方米", 0, "总用地面积为 2364.04 平方米"), 1150,
+            "Z21", "上岩头村, one of the Z21 villages (L1309)"),
+    project("186", "灵南小学风雨操场", "PUB",
+            fig("9.5925", "亩", 0, "占地面积 9.5925 亩"), 1151, "Z20",
+            "灵南 in south Lingkun (inferred)"),
+    project("187", "灵昆宗教场所迁建（20余座）", "PUB",
+            fig("1500", "平方", 1, "建成占地面积约 1500 平方"), 1152, "Z20",
+            "unit printed truncated as 平方, kept as printed; 灵昆古镇"),
+    project("188a", "瓯江口消防特勤站", "PUB",
+            fig("7200", "平方米", 0, "特勤站用地面积 7200 平方米"), 1155, "Z4",
+            "zone not stated; 瓯江口 (name)"),
+    project("188b", "瓯江口消防一级站", "PUB",
+            fig("5600", "平方米", 0, "一级站用地面积 5600 平方米"), 1155, "Z4",
+            "zone not stated; 瓯江口 (name)"),
+    project("199", "浅滩二期生态修复工程（实验）", "ECO",
+            fig("3562", "亩", 0, "总面积 3562 亩"), 1170, "Z18",
+            "same land as Z18"),
+]
+
+# Features whose geometry deliberately follows another printed figure or
+# another feature.  value: ("alt",) or ("same", layer, key).
+GEOMETRY_FOLLOWS = {
+    ("projects", "P048"): ("same", "zones", "Z26"),     # 1.44 km², not 2167 亩
+    ("projects", "P096"): ("same", "zones", "Z22"),
+    ("projects", "P168"): ("same", "zones", "Z28"),
+    ("projects", "P199"): ("same", "zones", "Z18"),
+    ("projects", "P174"): ("alt",),                      # 71495.37 m²
+    ("parcels", 1158): ("same", "parcels", 1142),       # C-03f listed twice
+}
+
+# Pairs of features allowed to overlap because the plan makes them do so.
+ALLOWED_OVERLAPS = {
+    (("parcels", 1089), ("parcels", 1166)),   # E-16-01b、E-16-01c vs E-16-01
+}
+
+
+# ---------------------------------------------------------------------------
+# Geometry helpers.  Layout values are exact Fractions in metres relative to
+# the origin; rings are counter-clockwise lists of (x, y) without closure.
+
+def Q(v):
+    return v if isinstance(v, Fraction) else Fraction(str(v))
+
+
+def rect(x0, y0, x1, y1):
+    x0, y0, x1, y1 = Q(x0), Q(y0), Q(x1), Q(y1)
+    assert x0 < x1 and y0 < y1
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def rect_wh(x0, y_top, width, height):
+    """Rectangle hanging from (x0, y_top) with the given size."""
+    return rect(x0, Q(y_top) - height, Q(x0) + width, y_top)
+
+
+def target_m2(decl):
+    return Fraction(decl["num"]) * M2_PER_UNIT[decl["unit"]]
+
+
+def pack(region, items, row_height, gap_x=30, gap_y=40, snap=10):
+    """Lay out rectangles of exact areas in rows inside a region.
+
+    region is (x0, y0, x1, y1); items are (key, area_m2) or ("ROW",) to force
+    a new row, or (keys, areas) tuples of lists for blocks split into
+    adjacent parts.  Each block is row_height tall unless that makes it
+    narrower than 0.4 x row_height, in which case it is a square.  Blocks
+    hang from the row's top edge; the cursor is snapped to `snap` metres.
+    Returns {key: ring}.
+    """
+    x0, y0, x1, y1 = (Q(v) for v in region)
+    h_row = Q(row_height)
+    out = {}
+    x, top = x0, y1
+    for item in items:
+        if item == ("ROW",):
+            x, top = x0, top - h_row - gap_y
+            continue
+        keys, areas = item
+        if not isinstance(keys, list):
+            keys, areas = [keys], [areas]
+        total = sum(areas)
+        h = h_row
+        if total / h < h * Fraction(2, 5):
+            h = Fraction(round(math.sqrt(total) * 1000), 1000)
+        width = total / h
+        if x + width > x1:
+            x, top = x0, top - h_row - gap_y
+        if x + width > x1 or top - h_row < y0:
+            raise SystemExit("layout: region %s too small at %s" %
+                             (region, keys[0]))
+        xa = x
+        for k, a in zip(keys, areas):
+            w = a / h
+            out[k] = rect_wh(xa, top, w, h)
+            xa += w
+        x = Fraction(math.ceil((x + width + gap_x) / snap) * snap)
+    return out
+
+
+def build_layout():
+    """Place every feature.  Returns {(layer, key): ring} in local metres."""
+    g = {}
+    z = {d["code"]: d for d in ZONES}
+
+    # --- The three plan areas tile edge to edge with shared vertices.
+    # Z2 一期: 5000 m x 4800 m = 24 km², centred on the origin.
+    A = (Q(-2500), Q(-2400))   # Z2 SW
+    B = (Q(2500), Q(-2400))    # Z2 SE, also a node on Z12's west edge
+    C = (Q(2500), Q(2400))     # Z2 NE
+    D = (Q(-2500), Q(2400))    # Z2 NW, also Z19's NE corner
+    # Z19 灵昆: a long island west of Z2; its west tip is solved for 22.5 km².
+    P1 = (Q(-2500), Q(-600))   # Z19 SE, a node on Z2's west edge
+    P3 = (Q(-11000), Q(2000))
+    P5 = (Q(-11000), Q(300))
+    trapezoid = (P1[0] - P3[0]) * ((D[1] - P1[1]) + (P3[1] - P5[1])) / 2
+    tip = (target_m2(z["Z19"]["decl"]) - trapezoid) * 2 / (P3[1] - P5[1])
+    P4 = (P3[0] - tip, Q(1100))
+    # Z12 二期: east of Z2 and further south; its east edge is solved so that
+    # 4000 m x width = 19.27 km² (rectangle 3800 m tall plus a 400 m slope).
+    width12 = target_m2(z["Z12"]["decl"]) / 4000
+    Q1 = (Q(2500), Q(-3800))
+    Q2 = (2500 + width12, Q(-3800))
+    Q3 = (2500 + width12, Q(0))
+    Q4 = (Q(2500), Q(400))     # Z12 NW, a node on Z2's east edge
+
+    g["zones", "Z2"] = [A, B, Q4, C, D, P1]
+    g["zones", "Z12"] = [Q1, Q2, Q3, Q4, B]
+    g["zones", "Z19"] = [P1, D, P3, P4, P5]
+    g["boundary", "Z1"] = [A, B, Q1, Q2, Q3, Q4, C, D, P3, P4, P5, P1]
+
+    # --- Z2: north and south halves.
+    W0, E0 = (Q(-2500), Q(0)), (Q(2500), Q(0))
+    g["zones", "Z3"] = [W0, E0, Q4, C, D]
+    g["zones", "Z4"] = [A, B, E0, W0, P1]
+    # 起步区 in the south-west, adjoining 灵昆 along Z19's east edge.
+    g["zones", "Z8"] = [A, (Q(-700), Q(-2400)), (Q(-700), Q(0)), W0, P1]
+    # 一期东南角 3000 亩 in the SE corner; lake and 海创园 inside it.
+    z5_h = target_m2(z["Z5"]["decl"]) / 1500
+    g["zones", "Z5"] = rect(1000, -2400, 2500, -2400 + z5_h)
+    g["zones", "Z6"] = rect_wh(1100, -1200, 760, target_m2(z["Z6"]["decl"]) / 760)
+    # 博览中心 on the central axis of the south half; E-15-01 south of it.
+    g["zones", "Z28"] = rect(-500, -800, 300,
+                             -800 + target_m2(z["Z28"]["decl"]) / 800)
+    # North half: port land and oil depot on the north dike, 北堤湖公园,
+    # 综保区, 安全产业园一期.
+    g["zones", "Z34"] = rect_wh(-2300, 2400, 1400,
+                                target_m2(z["Z34"]["decl"]) / 1400)
+    g["zones", "Z31"] = rect_wh(500, 2400, 2000,
+                                target_m2(z["Z31"]["decl"]) / 2000)
+    g["zones", "Z26"] = rect(-2400, 600, -1200, 1800)
+    assert target_m2(z["Z26"]["decl"]) == 1200 * 1200
+    g["zones", "Z27a"] = rect_wh(-1000, 1800, 500,
+                                 target_m2(z["Z27a"]["decl"]) / 500)
+
+    # --- Z12: north plots, south plots, ecological strip on the sea edge.
+    z18_w = target_m2(z["Z18"]["decl"]) / 3800
+    g["zones", "Z18"] = rect(Q2[0] - z18_w, -3800, Q2[0], 0)
+    g["zones", "Z27b"] = rect_wh(2700, -200, 2000,
+                                 target_m2(z["Z27b"]["decl"]) / 2000)
+    g["zones", "Z16"] = rect_wh(2700, -1800, 2000,
+                                target_m2(z["Z16"]["decl"]) / 2000)
+
+    # --- Z19: town development boundary is the south band of the island,
+    # between x = -11000 and the east edge, below a horizontal line solved
+    # for 8 km² (the south edge runs from P5 to P1).
+    mean_south = (P5[1] + P1[1]) / 2
+    z20_top = target_m2(z["Z20"]["decl"]) / (P1[0] - P5[0]) + mean_south
+    g["zones", "Z20"] = [P5, P1, (P1[0], z20_top), (P5[0], z20_top)]
+    # 城中村改造 inside it, split west to east into 工业/居住/商业 with the
+    # unallocated 500 亩 left at the east end.
+    z21_h = Q(600)
+    z21_w = target_m2(z["Z21"]["decl"]) / z21_h
+    x = Q(-9400)
+    g["zones", "Z21"] = rect(x, 150, x + z21_w, 150 + z21_h)
+    for code in ("Z21c", "Z21b", "Z21a"):
+        w = target_m2(z[code]["decl"]) / z21_h
+        g["zones", code] = rect(x, 150, x + w, 150 + z21_h)
+        x += w
+    # 灵昆产业园 in the east of the island, south of G330, north of Z20.
+    z22_h = target_m2(z["Z22"]["decl"]) / 1600
+    g["zones", "Z22"] = rect(-4300, 1000, -2700, 1000 + z22_h)
+
+    # --- Projects placed by hand (areas from their primary figure).
+    p = {d["code"]: d for d in PROJECTS}
+
+    def up(code, x0, y0, width):
+        """Rectangle of the project's primary area standing on (x0, y0)."""
+        g["projects", code] = rect(x0, y0, Q(x0) + width,
+                                   Q(y0) + target_m2(p[code]["decl"]) / width)
+
+    # North half: oil depot beside the port land, kept 10 m inside the
+    # plan boundary so that containment survives the lon/lat round trip;
+    # then the industrial parks of 一期北片 (L325).
+    g["projects", "P026"] = rect_wh(-800, 2390, 700,
+                                    target_m2(p["P026"]["decl"]) / 700)
+    up("P050", -950, 1450, 400)     # inside Z27a
+    up("P049", -300, 1300, 500)
+    up("P053", 400, 1500, 300)
+    up("P065", 900, 1500, 250)
+    # Z12: 中德 beside 安全产业园二期 in the north, 中天智控二期 beside the
+    # 综保区拓展区 in the south, the pumping station below them.
+    up("P123", 4900, -200 - target_m2(p["P123"]["decl"]) / 1600, 1600)
+    up("P051b", 4900, -1800 - target_m2(p["P051b"]["decl"]) / 1600, 1600)
+    up("P033", 4750, -3500, 100)
+    up("P124", 1100, -2350, 1300)   # 一期东南角, south of the lake
+    # Lingkun: east end of Z20 (outside Z21) for the depot and facilities.
+    up("P005", -3050, -480, 500)
+    up("P006", -3050, -100, 60)
+    up("P172", -2900, -100, 120)
+    up("P184", -2740, -100, 60)
+    up("P186", -3050, 50, 80)
+    up("P187", -2900, 50, 50)
+    up("P185", -3600, 300, 50)      # Z21, east of its allotted parts
+    up("P027", -2700, 850, 100)     # between Z20 and Z22
+    up("P126", -7000, 1200, 150)    # centre of the island, outside Z20
+    # Public facilities of 新区 south of the E-16 row; the container street
+    # sits directly south of the hospital (L1148).
+    public = [("P169", target_m2(p["P169"]["decl"])),
+              ("P176", target_m2(p["P176"]["decl"])),
+              ("P175", target_m2(p["P175"]["decl"])),
+              ("P177", target_m2(p["P177"]["decl"])),
+              ("ROW",),
+              ("P183", target_m2(p["P183"]["decl"])),
+              ("P178", target_m2(p["P178"]["decl"])),
+              ("P174", Fraction(p["P174"]["alt"]["num"])),  # follows m² figure
+              ("P173", target_m2(p["P173"]["decl"])),
+              ("P170", target_m2(p["P170"]["decl"])),
+              ("P188a", target_m2(p["P188a"]["decl"])),
+              ("P188b", target_m2(p["P188b"]["decl"]))]
+    for k, ring in pack((-650, -2350, 950, -1600), public, 160).items():
+        g["projects", k] = ring
+
+    # --- Parcels.
+    by_line = {d["line"]: d for d in PARCELS}
+
+    def area_of(line):
+        d = by_line[line]
+        return target_m2(d["decl"]) if d["decl"] else UNSTATED_SIZE_M2[line]
+
+    # E 街坊中片区 by hand: E-15-01 south of 博览中心, then the E-16 row.
+    g["parcels", 1039] = rect(-500, -1000 - area_of(1039) / 800, 300, -1000)
+    g["parcels", 1089] = rect(-500, -1500, -500 + area_of(1089) / 250, -1250)
+    g["parcels", 1166] = rect(-330, -1500, -330 + area_of(1166) / 250, -1250)
+    g["parcels", 1083] = rect(-150, -1500, -150 + area_of(1083) / 250, -1250)
+    # Lingkun parcels in the village redevelopment area.
+    g["parcels", 1055] = rect(-4200, 400, -4050, 400 + area_of(1055) / 150)
+    g["parcels", 1082] = rect(-5000, 400, -4800, 400 + area_of(1082) / 200)
+
+    # Industrial row (and the G block) in the north half.
+    north = [1046, 1047, 1048, 1049, 1050, 1126]
+    for k, ring in pack((-1000, 700, 2450, 1000),
+                        [(n, area_of(n)) for n in north], 250).items():
+        g["parcels", k] = ring
+    # 起步区 blocks A, B, C in code order; A-02b's three rows side by side.
+    qibu = [1084, 1093, 1094, 1095, 1147, 1156, 1077, 1051, 1052,
+            1080, 1092, 1091, 1090, 1098, 1099, 1100, 1101,
+            1102, 1103, 1104, 1157, 1142, 1056, 1081, 1105, 1106]
+    items = []
+    for n in qibu:
+        if n == 1084:
+            items.append(([1084, 1087, 1088],
+                          [area_of(1084), area_of(1087), area_of(1088)]))
+        else:
+            items.append((n, area_of(n)))
+    for k, ring in pack((-2450, -2350, -750, -50), items, 220).items():
+        g["parcels", k] = ring
+    # Remaining E parcels in code order in the east of the south half.
+    e_lines = sorted((d["line"] for d in PARCELS
+                      if d["code"].startswith("E-") and
+                      ("parcels", d["line"]) not in g),
+                     key=lambda n: by_line[n]["code"])
+    for k, ring in pack((450, -1016, 2450, -50),
+                        [(n, area_of(n)) for n in e_lines], 180).items():
+        g["parcels", k] = ring
+
+    # Shared footprints.
+    for (layer, key), rule in GEOMETRY_FOLLOWS.items():
+        if rule[0] == "same":
+            g[layer, key] = list(g[rule[1], rule[2]])
+    return g
+
+
+# ---------------------------------------------------------------------------
+# Quantisation, exact area and topology checks (integer micrometres).
+
+def quantise(ring):
+    return [(round(x * MICRO), round(y * MICRO)) for x, y in ring]
+
+
+def area_um2(ring):
+    s = 0
+    n = len(ring)
+    for i in range(n):
+        x0, y0 = ring[i]
+        x1, y1 = ring[(i + 1) % n]
+        s += x0 * y1 - x1 * y0
+    return Fraction(s, 2)
+
+
+def cross(o, a, b):
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
+def is_convex_ccw(ring):
+    n = len(ring)
+    return all(cross(ring[i], ring[(i + 1) % n], ring[(i + 2) % n]) >= 0
+               for i in range(n))
+
+
+def within(inner, outer):
+    """True if every vertex of inner is inside or on convex CCW outer."""
+    n = len(outer)
+    return all(cross(outer[i], outer[(i + 1) % n], p) >= 0
+               for i in range(n) for p in inner)
+
+
+def interiors_disjoint(a, b):
+    """Separating-axis test for two convex rings; touching counts as disjoint."""
+    for ring in (a, b):
+        n = len(ring)
+        for i in range(n):
+            (x0, y0), (x1, y1) = ring[i], ring[(i + 1) % n]
+            nx, ny = y0 - y1, x1 - x0
+            pa = [nx * x + ny * y for x, y in a]
+            pb = [nx * x + ny * y for x, y in b]
+            if max(pa) <= min(pb) or max(pb) <= min(pa):
+                return True
+    return False
+
+
+def check_layout(geoms):
+    """Assert areas, containment and the absence of unplanned overlaps."""
+    errors = []
+    q = {k: quantise(r) for k, r in geoms.items()}
+    zones = {d["code"]: d for d in ZONES}
+    area = {k: area_um2(r) / MICRO ** 2 for k, r in q.items()}
+
+    # Areas.
+    def expect(key, decl_or_m2):
+        t = decl_or_m2 if isinstance(decl_or_m2, Fraction) else target_m2(decl_or_m2)
+        rel = abs(area[key] - t) / t
+        if rel > Fraction(1, 10 ** 7):
+            errors.append("%s: area %.6f, expected %.6f" %
+                          (key, float(area[key]), float(t)))
+
+    expect(("boundary", "Z1"), BOUNDARY["decl"])
+    for d in ZONES:
+        if d["decl"]:
+            expect(("zones", d["code"]), d["decl"])
+    for d in PARCELS:
+        k = ("parcels", d["line"])
+        rule = GEOMETRY_FOLLOWS.get(k)
+        if rule:
+            continue
+        expect(k, d["decl"] if d["decl"] else UNSTATED_SIZE_M2[d["line"]])
+    for d in PROJECTS:
+        k = ("projects", d["code"])
+        rule = GEOMETRY_FOLLOWS.get(k)
+        if rule == ("alt",):
+            expect(k, d["alt"])
+        elif rule is None:
+            expect(k, d["decl"])
+    tiles = [("zones", c) for c in ("Z2", "Z12", "Z19")]
+    if sum(area[t] for t in tiles) != area["boundary", "Z1"]:
+        errors.append("Z1 is not the sum of Z2, Z12 and Z19")
+    for i, a in enumerate(tiles):
+        for b in tiles[i + 1:]:
+            if not interiors_disjoint(q[a], q[b]):
+                errors.append("%s overlaps %s" % (a, b))
+
+    # Every ring except the boundary is convex and counter-clockwise.
+    for k, r in q.items():
+        if k[0] != "boundary" and not is_convex_ccw(r):
+            errors.append("%s: not convex counter-clockwise" % (k,))
+
+    # Parent = smallest zone containing the feature; no partial overlap with
+    # any zone.
+    zone_keys = [("zones", c) for c in zones]
+    feats = ([("zones", d["code"], d["parent"]) for d in ZONES] +
+             [("parcels", d["line"], d["parent"]) for d in PARCELS] +
+             [("projects", d["code"], d["parent"]) for d in PROJECTS])
+    for layer, key, parent in feats:
+        k = (layer, key)
+        containing = []
+        for zk in zone_keys:
+            if zk == k:
+                continue
+            if within(q[k], q[zk]):
+                containing.append(zk)
+            elif not (within(q[zk], q[k]) or interiors_disjoint(q[k], q[zk])):
+                errors.append("%s partially overlaps %s" % (k, zk))
+        if parent in ("Z1",):
+            if containing:
+                errors.append("%s: top-level area inside %s" % (k, containing))
+            continue
+        if not containing:
+            errors.append("%s: not inside any zone" % (k,))
+            continue
+        smallest = min(containing, key=lambda zk: area[zk])
+        if smallest[1] != parent:
+            errors.append("%s: parent %s but smallest containing zone is %s"
+                          % (k, parent, smallest[1]))
+
+    # Parcels and projects do not overlap each other, except as allowed.
+    others = ([("parcels", d["line"]) for d in PARCELS] +
+              [("projects", d["code"]) for d in PROJECTS])
+    for i, a in enumerate(others):
+        for b in others[i + 1:]:
+            if interiors_disjoint(q[a], q[b]):
+                continue
+            if (a, b) in ALLOWED_OVERLAPS or (b, a) in ALLOWED_OVERLAPS:
+                continue
+            if q[a] == q[b] and (GEOMETRY_FOLLOWS.get(a) == ("same",) + b or
+                                 GEOMETRY_FOLLOWS.get(b) == ("same",) + a):
+                continue
+            errors.append("%s overlaps %s" % (a, b))
+    if errors:
+        raise SystemExit("layout check failed:\n  " + "\n  ".join(errors))
+    return q
+
+
+# ---------------------------------------------------------------------------
+# Writing.
+
+def coord(v_um, origin_m):
+    t = origin_m * MICRO + v_um
+    assert t > 0
+    return "%d.%06d" % divmod(t, MICRO)
+
+
+def wkt(ring_um):
+    pts = ring_um + ring_um[:1]
+    return "POLYGON((%s))" % ",".join(
+        "%s %s" % (coord(x, ORIGIN_E), coord(y, ORIGIN_N)) for x, y in pts)
+
+
+def record(kind, code, d, sfx=None):
+    decl, alt_fig = d["decl"], d["alt"]
+    return {
+        "code": code, "code_sfx": sfx, "name": d["name"], "kind": kind,
+        "parent": d["parent"], "land_use": d["land_use"],
+        "decl_area": decl["num"] if decl else None,
+        "decl_unit": decl["unit"] if decl else None,
+        "decl_aprx": decl["aprx"] if decl else None,
+        "decl_text": decl["text"] if decl else None,
+        "alt_area": alt_fig["num"] if alt_fig else None,
+        "alt_unit": alt_fig["unit"] if alt_fig else None,
+        "alt_text": alt_fig["text"] if alt_fig else None,
+        "seed_line": d["line"], "note": d["note"],
+    }
+
+
+def write_csv(path, rows, flavour):
+    """Write rows (list of (wkt, record)) as CSV plus a .csvt type file."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["WKT"] + FIELDS)
+        for geom, rec in rows:
+            w.writerow([geom] + ["" if rec[n] is None else rec[n]
+                                 for n in FIELDS])
+    types = ["WKT"]
+    for n in FIELDS:
+        t = CSVT[flavour].get(n)
+        if t is None:
+            t = "String(%d)" % SHP_WIDTH[n] if flavour == "shp" else "String"
+        types.append('"%s"' % t)
+    with open(path[:-4] + ".csvt", "w", encoding="ascii", newline="") as f:
+        f.write(",".join(types) + "\n")
+
+
+def check_gbk(rows):
+    """The Shapefile is GBK: every text must encode and fit its width."""
+    for _, rec in rows:
+        for n, width in SHP_WIDTH.items():
+            v = rec[n]
+            if v is None:
+                continue
+            try:
+                size = len(str(v).encode("gbk"))
+            except UnicodeEncodeError:
+                raise SystemExit("not GBK-encodable: %s %s=%r" %
+                                 (rec["code"], n, v))
+            if size > width:
+                raise SystemExit("too long for the DBF: %s %s (%d > %d bytes)"
+                                 % (rec["code"], n, size, width))
+
+
+def ogr2ogr(args):
+    cmd = ["ogr2ogr", "--config", "OGR_CURRENT_DATE", CURRENT_DATE,
+           "-oo", "EMPTY_STRING_AS_NULL=YES", "-oo", "KEEP_GEOM_COLUMNS=NO",
+           "-nlt", "POLYGON"] + args
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if res.returncode != 0 or res.stderr.strip():
+        raise SystemExit("ogr2ogr failed (%d): %s\n%s" %
+                         (res.returncode, " ".join(cmd),
+                          res.stderr.decode("utf-8", "replace")))
+
+
+def generate(out_dir):
+    geoms = check_layout(build_layout())
+
+    bnd = [(wkt(geoms["boundary", "Z1"]),
+            record("boundary", "Z1", BOUNDARY))]
+    zon = [(wkt(geoms["zones", d["code"]]), record("zone", d["code"], d))
+           for d in ZONES]
+    par = [(wkt(geoms["parcels", d["line"]]),
+            record("parcel", d["code"], d, d["code_sfx"]))
+           for d in PARCELS]
+    pro = [(wkt(geoms["projects", d["code"]]), record("project", d["code"], d))
+           for d in PROJECTS]
+    check_gbk(par)
+
+    desc = ("Schematic sample derived from the Wenzhou Oujiangkou industrial "
+            "cluster 14th five-year plan (seed 003); geometry approximate, "
+            "areas controlled by scripts/make_sample_oujiangkou.py")
+    with tempfile.TemporaryDirectory(prefix="oujiangkou-") as tmp:
+        def src(name, rows, flavour):
+            path = os.path.join(tmp, name + ".csv")
+            write_csv(path, rows, flavour)
+            return path
+
+        build = os.path.join(tmp, "out")
+        os.mkdir(build)
+        gpkg = os.path.join(build, "oujiangkou.gpkg")
+        ogr2ogr(["-f", "GPKG", "-a_srs", "EPSG:4549", "-unsetFieldWidth",
+                 "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + desc,
+                 "-nln", "plan_boundary", gpkg,
+                 src("plan_boundary", bnd, "gpkg")])
+        ogr2ogr(["-update", "-f", "GPKG", "-a_srs", "EPSG:4549",
+                 "-unsetFieldWidth",
+                 "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + desc,
+                 "-nln", "zones", gpkg, src("zones", zon, "gpkg")])
+        ogr2ogr(["-f", "ESRI Shapefile", "-a_srs", "EPSG:4549",
+                 "-lco", "ENCODING=GBK",
+                 "-lco", "DBF_DATE_LAST_UPDATE=" + DBF_DATE,
+                 "-nln", "parcels", os.path.join(build, "parcels.shp"),
+                 src("parcels", par, "shp")])
+        # The SQLite dialect turns unset CSV numbers into explicit nulls so
+        # every GeoJSON feature carries every property.  Eleven decimals of a
+        # degree (about 1 µm) keep each polygon's area, reprojected back to
+        # EPSG:4549, within 1e-7 of its target even for the smallest one.
+        ogr2ogr(["-f", "GeoJSON", "-s_srs", "EPSG:4549", "-t_srs", "EPSG:4326",
+                 "-unsetFieldWidth", "-lco", "RFC7946=NO",
+                 "-lco", "COORDINATE_PRECISION=11",
+                 "-lco", "DESCRIPTION=" + desc,
+                 "-dialect", "SQLite", "-sql", "SELECT * FROM projects",
+                 "-nln", "projects", os.path.join(build, "projects.geojson"),
+                 src("projects", pro, "geojson")])
+
+        made = sorted(os.listdir(build))
+        if made != sorted(OUTPUT_FILES):
+            raise SystemExit("unexpected outputs: %s" % made)
+        os.makedirs(out_dir, exist_ok=True)
+        for name in OUTPUT_FILES:
+            shutil.copyfile(os.path.join(build, name),
+                            os.path.join(out_dir, name))
+    return len(bnd), len(zon), len(par), len(pro)
+
+
+def main(argv):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(
+        description="Generate the schematic Oujiangkou sample data set.")
+    ap.add_argument("--out", default=os.path.join(root, "gis", "oujiangkou"),
+                    help="output directory (default: gis/oujiangkou in the "
+                         "repository)")
+    args = ap.parse_args(argv)
+    if shutil.which("ogr2ogr") is None:
+        sys.stderr.write("make_sample_oujiangkou: ogr2ogr not found on PATH\n")
+        return 2
+    counts = generate(args.out)
+    sys.stderr.write("make_sample_oujiangkou: plan_boundary %d, zones %d, "
+                     "parcels %d, projects %d\n" % counts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

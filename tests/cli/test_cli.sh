@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# CLI tests: every documented exit code, one-line errors, outputs that
+# reopen in GDAL, inputs untouched, no partial output left behind.
+# Usage: test_cli.sh <plancheck binary>
+set -u
+PC=$1
+T=$(mktemp -d)
+trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect <code> <description> -- command...; keeps stdout/stderr in $T/out, $T/err
+expect() {
+  local want=$1 what=$2; shift 3
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want; stderr: $(head -c 300 "$T/err")"; fi
+}
+# stderr is exactly one line containing the given text
+one_line_err() {
+  local n; n=$(wc -l <"$T/err")
+  if [ "$n" -eq 1 ] && grep -qF -- "$1" "$T/err"; then ok; else bad "stderr should be one line with '$1': $(cat "$T/err")"; fi
+}
+contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; fi; }
+
+# --- fixtures: parcels in EPSG:4549 with declared areas ---------------------
+# P1 is a 100 m x 100 m square declared as 15 亩 (= 10000 m2 exactly, planar);
+# P2 is 200 m x 100 m declared as 1.5 公顷 (= 15000 m2: 33 % short);
+# P3 declares an unknown unit.
+cat >"$T/parcels.geojson" <<'JSON'
+{"type":"FeatureCollection",
+ "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},
+ "features":[
+ {"type":"Feature","properties":{"code":"P1","area":15,"unit":"亩"},
+  "geometry":{"type":"Polygon","coordinates":[[[580000,3093000],[580100,3093000],[580100,3093100],[580000,3093100],[580000,3093000]]]}},
+ {"type":"Feature","properties":{"code":"P2","area":1.5,"unit":"公顷"},
+  "geometry":{"type":"Polygon","coordinates":[[[580200,3093000],[580400,3093000],[580400,3093100],[580200,3093100],[580200,3093000]]]}},
+ {"type":"Feature","properties":{"code":"P3","area":3,"unit":"acre"},
+  "geometry":{"type":"Polygon","coordinates":[[[580500,3093000],[580600,3093000],[580600,3093100],[580500,3093100],[580500,3093000]]]}}
+]}
+JSON
+ogr2ogr -q -f GPKG "$T/parcels.gpkg" "$T/parcels.geojson" -nln parcels
+# the same parcels without any CRS (a Shapefile without .prj)
+ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=UTF-8 "$T/nocrs.shp" "$T/parcels.geojson" -nln nocrs
+rm -f "$T/nocrs.prj"
+
+plan() { # plan <file> <extra top-level yaml> <layer yaml>
+  cat >"$1" <<YAML
+plancheck: 1
+name: cli test
+crs: EPSG:4549
+area_method: planar
+$2
+layers:
+$3
+YAML
+}
+plan "$T/plan.yaml" "" "  parcels:
+    source: parcels.gpkg
+    key: code
+    declared_area: {field: area, unit_field: unit}"
+
+# --- usage (2), help and version (0) ---------------------------------------
+expect 0 "--help" -- "$PC" --help
+contains "$T/out" "Exit codes"
+expect 0 "run --help" -- "$PC" run --help
+expect 0 "--version" -- "$PC" --version
+contains "$T/out" "GDAL"; contains "$T/out" "GEOS"; contains "$T/out" "PROJ"
+expect 0 "info --version" -- "$PC" info --version
+expect 2 "no command" -- "$PC"
+one_line_err "no command"
+expect 2 "unknown command" -- "$PC" frobnicate
+expect 2 "unknown option" -- "$PC" run --bogus "$T/plan.yaml"
+one_line_err "--bogus"
+expect 2 "run without plan" -- "$PC" run
+expect 2 "bad --fail-on" -- "$PC" run --fail-on sometimes "$T/plan.yaml"
+expect 2 "info without source" -- "$PC" info
+expect 2 "no output anywhere" -- "$PC" run "$T/plan.yaml"
+one_line_err "no output"
+
+# --- info -------------------------------------------------------------------
+expect 0 "info gpkg" -- "$PC" info "$T/parcels.gpkg"
+contains "$T/out" "EPSG:4549"; contains "$T/out" "northing,easting"
+contains "$T/out" "亩"
+expect 0 "info --json" -- "$PC" info --json "$T/parcels.gpkg"
+if python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+l = d["layers"][0]
+assert l["feature_count"] == 3, l
+assert l["crs"]["authority"] == "EPSG:4549"
+assert abs(l["total_area"]["planar"]["m2"] - 40000) < 1e-6, l["total_area"]
+assert abs(l["total_area"]["planar"]["mu"] - 60) < 1e-9
+PY
+then ok; else bad "info --json content"; fi
+expect 3 "info missing file" -- "$PC" info "$T/nope.gpkg"
+one_line_err "nope.gpkg"
+echo "not a dataset" >"$T/junk.gpkg"
+expect 3 "info junk file" -- "$PC" info "$T/junk.gpkg"
+one_line_err "junk.gpkg"
+expect 3 "info unknown layer" -- "$PC" info -l nosuch "$T/parcels.gpkg"
+one_line_err "nosuch"
+expect 3 "info network path" -- "$PC" info https://example.com/x.geojson
+one_line_err "network"
+
+# --- run: findings (1), pass (0 with --fail-on never) ------------------------
+before=$(sha256sum "$T/parcels.gpkg")
+expect 1 "run with findings" -- "$PC" run -o "$T/out1.gpkg" "$T/plan.yaml"
+contains "$T/out" "findings: 2"
+[ "$before" = "$(sha256sum "$T/parcels.gpkg")" ] && ok || bad "input modified"
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE rule = 'area.declared' AND feature_key = 'P2' AND abs(diff_m2 - 5000) < 1e-6" "$T/out1.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "P2 finding with diff +5000 m2 not in output (got '$n')"
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE rule = 'area.unit' AND feature_key = 'P3'" "$T/out1.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "P3 unknown-unit finding missing (got '$n')"
+n=$(ogrinfo -ro -q -sql "SELECT value FROM plancheck_run WHERE key = 'area_method'" "$T/out1.gpkg" | sed -n 's/.*value (String) = //p')
+[ "$n" = "planar" ] && ok || bad "area_method not recorded (got '$n')"
+ogrinfo -ro -so "$T/out1.gpkg" parcels >"$T/so" 2>&1
+contains "$T/so" "ID[\"EPSG\",4549]"
+
+# an existing output is kept without --overwrite
+before=$(sha256sum "$T/out1.gpkg")
+expect 5 "existing output" -- "$PC" run -o "$T/out1.gpkg" "$T/plan.yaml"
+one_line_err "--overwrite"
+[ "$before" = "$(sha256sum "$T/out1.gpkg")" ] && ok || bad "existing output modified"
+expect 1 "--overwrite" -- "$PC" run --overwrite -o "$T/out1.gpkg" "$T/plan.yaml"
+expect 0 "--fail-on never" -- "$PC" run --fail-on never --overwrite -o "$T/out1.gpkg" "$T/plan.yaml"
+expect 1 "--json" -- "$PC" run --json --overwrite -o "$T/out1.gpkg" "$T/plan.yaml"
+if python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["exit_code"] == 1 and d["findings_summary"]["total"] == 2, d["findings_summary"]
+ids = [f["id"] for f in d["findings"]]
+assert ids == sorted(ids), ids
+assert "area.declared:parcels:P2:area" in ids, ids
+PY
+then ok; else bad "run --json content"; fi
+expect 0 "quiet prints nothing" -- "$PC" run -q --fail-on never --overwrite -o "$T/out1.gpkg" "$T/plan.yaml"
+[ ! -s "$T/out" ] && [ ! -s "$T/err" ] && ok || bad "-q printed something"
+
+# the plan's default output, relative to the plan file
+plan "$T/plan-out.yaml" "output: results/out.gpkg" "  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
+expect 1 "default output" -- "$PC" run "$T/plan-out.yaml"
+[ -f "$T/results/out.gpkg" ] && ok || bad "default output not written relative to the plan"
+
+# --- output errors (5) -------------------------------------------------------
+expect 5 "output dir missing" -- "$PC" run -o "$T/no/such/dir/o.gpkg" "$T/plan.yaml"
+one_line_err "o.gpkg"
+before=$(sha256sum "$T/parcels.gpkg")
+expect 5 "output is an input" -- "$PC" run --overwrite -o "$T/parcels.gpkg" "$T/plan.yaml"
+one_line_err "input"
+[ "$before" = "$(sha256sum "$T/parcels.gpkg")" ] && ok || bad "input overwritten"
+mkdir "$T/ro"; chmod 0555 "$T/ro"
+if [ "$(id -u)" -ne 0 ]; then
+  expect 5 "read-only dir" -- "$PC" run -o "$T/ro/o.gpkg" "$T/plan.yaml"
+fi
+ls "$T" "$T/ro" | grep -q "tmp-" && bad "temporary files left behind" || ok
+
+# --- input / plan errors (3) -------------------------------------------------
+expect 3 "missing plan" -- "$PC" run -o "$T/x.gpkg" "$T/missing.yaml"
+one_line_err "missing.yaml"
+printf 'plancheck: 1\ncrs: EPSG:4549\nlayers:\n  parcels: {source: [\n' >"$T/broken.yaml"
+expect 3 "YAML syntax error" -- "$PC" run -o "$T/x.gpkg" "$T/broken.yaml"
+one_line_err "broken.yaml:"
+plan "$T/unknown-key.yaml" "colour: red" "  parcels: {source: parcels.gpkg}"
+expect 3 "unknown key" -- "$PC" run -o "$T/x.gpkg" "$T/unknown-key.yaml"
+one_line_err "unknown-key.yaml:5: unknown key 'colour'"
+plan "$T/missing-src.yaml" "" "  parcels: {source: nothere.gpkg}"
+expect 3 "missing source" -- "$PC" run -o "$T/x.gpkg" "$T/missing-src.yaml"
+one_line_err "nothere.gpkg"
+plan "$T/missing-field.yaml" "" "  parcels: {source: parcels.gpkg, declared_area: {field: areaa, unit: mu}}"
+expect 3 "missing field" -- "$PC" run -o "$T/x.gpkg" "$T/missing-field.yaml"
+one_line_err "areaa"
+[ ! -e "$T/x.gpkg" ] && ok || bad "output written by a failed run"
+
+# --- CRS errors (4) ----------------------------------------------------------
+plan "$T/nocrs.yaml" "" "  parcels: {source: nocrs.shp, key: code, declared_area: {field: area, unit_field: unit}}"
+expect 4 "layer without CRS" -- "$PC" run -o "$T/x.gpkg" "$T/nocrs.yaml"
+one_line_err "no CRS"
+plan "$T/nocrs-ok.yaml" "" "  parcels: {source: nocrs.shp, crs: EPSG:4549, key: code, declared_area: {field: area, unit_field: unit}}"
+expect 1 "CRS from the plan" -- "$PC" run -o "$T/x2.gpkg" "$T/nocrs-ok.yaml"
+sed 's/^crs: EPSG:4549/crs: EPSG:4490/' "$T/plan.yaml" >"$T/geo.yaml"
+expect 4 "geographic working CRS" -- "$PC" run -o "$T/x.gpkg" "$T/geo.yaml"
+one_line_err "geographic"
+sed 's/^crs: EPSG:4549/crs: EPSG:999999/' "$T/plan.yaml" >"$T/badcrs.yaml"
+expect 4 "unknown working CRS" -- "$PC" run -o "$T/x.gpkg" "$T/badcrs.yaml"
+[ ! -e "$T/x.gpkg" ] && ok || bad "output written by a failed run"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

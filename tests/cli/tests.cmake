@@ -1,0 +1,8 @@
+# CLI end-to-end tests: exit codes, outputs, and the SpatiaLite cross-check
+# of the sample plan's output.
+find_program(BASH bash REQUIRED)
+add_test(NAME cli.exit_codes
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_cli.sh $<TARGET_FILE:plancheck-cli>)
+add_test(NAME cli.sample_crosscheck
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_sample_crosscheck.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,4 @@
+# The sample data in gis/ is reproducible byte for byte from its generator.
+find_program(PYTHON3 python3 REQUIRED)
+add_test(NAME sample.reproducible
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_sample_reproducible.sh ${PROJECT_SOURCE_DIR})
