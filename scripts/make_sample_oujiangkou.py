@@ -368,11 +368,28 @@ def project(num, name, land_use, decl, line, parent, note, alt_fig=None):
                 line=line, parent=parent, note=note)
 
 
-# Projects of the 重大项目清单 without a parcel code, with a printed land area
-# and a zone that can be placed.  Not drawn: #1/#2 (港区陆域 = Z34), #38
-# (霓屿, outside the plan area), #51 一期 约280 亩 and #54-#91, #99,
-# #120-#122 (zone not stated), #3, #52, #62, #67, #100 (no land area).
+# Projects of the 重大项目清单 without a parcel code that have a printed land
+# area: all of them.  Where the plan states no zone the project is placed in
+# a plausible area and its note says "zone not stated in the plan; placed in
+# ... (assumption)": the industrial ones in 一期北片 Z3 (the industrial parks,
+# L325), the two largest (#120, #122) in the north half of 二期 Z12, the
+# commercial #99 beside 博览中心 in Z4.  #38 lies on 霓屿, outside the plan
+# area: drawn east of 二期, parent NULL.  #1 and #2 are one piece of land,
+# Z34.  Not drawn: #3, #52, #62, #67, #100 (floor area only, no land area).
+NOTE_NZ3 = "zone not stated in the plan; placed in 一期北片 Z3 (assumption)"
+NOTE_NZ12 = "zone not stated in the plan; placed in 二期 Z12, north half"
+
 PROJECTS = [
+    project("1", "灵昆作业区 24~28# 通用泊位 港区陆域", "PORT",
+            fig("350683", "m²", 0, "配套港区陆域面积 350683m ²"), 918, "Z34",
+            "港区陆域 of the berths = same land as Z34 and P002; "
+            "L1308: 2424.28 亩 (conflict, Z34's alt)",
+            alt_fig=alt("526.0245", "亩", "(合 526.0245 亩)")),
+    project("2", "灵霓北堤段港口陆域形成", "PORT",
+            fig("350683", "平方米", 0, "围垦形成陆域面积 350683 平方米"), 919,
+            "Z34", "same land as Z34 and P001; L1308 gives 2424.28 亩 for this "
+            "陆域形成工程 (conflict, Z34's alt)",
+            alt_fig=alt("526.0245", "亩", "(合 526.0245 亩)")),
     project("5", "S1 线灵昆车辆段一层上盖", "TRANS",
             fig("17.06", "万平米", 0, "投影面积 17.06 万平米"), 924, "Z20",
             "灵昆车辆段 (name); deck footprint used as land area"),
@@ -388,6 +405,11 @@ PROJECTS = [
     project("33", "瓯江口新区二期排涝泵站", "UTIL",
             fig("0.6", "公顷", 1, "占地面积约 0.6 公顷"), 960, "Z12",
             "新区二期 (stated)"),
+    project("38", "77省道延伸线 霓屿乡上社村 建筑用石料（凝灰岩）矿 生态环境治理区",
+            "ECO", fig("0.2856", "平方公里", 1, "治理区面积约 0.2856 平方公里"),
+            967, None,
+            "outside the plan area: 洞头区霓屿乡上社村 (stated); "
+            "drawn on 霓屿 east of 二期 (schematic)"),
     project("48", "温州综合保税区工程", "IND",
             fig("2167", "亩", 0, "规划面积 2167 亩"), 981, "Z26",
             "same land as Z26; geometry follows alt 1.44 平方公里 (L1180), "
@@ -400,18 +422,124 @@ PROJECTS = [
     project("50", "中国温州安全（应急）产业园（一期项目）", "IND",
             fig("122857.63", "平方米", 0, "建设用地面积 122857.63 平方米"), 985,
             "Z27a", "inside Z27a (一期约 300 亩, L1205)"),
+    project("51a", "中天智控企业总部及特种车、无人机制造基地（一期）", "IND",
+            fig("280", "亩", 1, "一期用地约 280 亩"), 986, "Z3",
+            NOTE_NZ3 + "; 总用地 3280 亩 = 一期 + 二期 P051b"),
     project("51b", "中天智控企业总部及特种车、无人机制造基地（二期）", "IND",
             fig("3000", "亩", 1, "二期用地约 3000 亩"), 986, "Z12",
-            "总用地 3280 亩; 一期 约280 亩 not placed; 二期 in 浅滩二期 (inferred)"),
+            "总用地 3280 亩 = 一期 P051a + 二期; 二期 in 浅滩二期 (inferred)"),
     project("53", "温州台商科技产业园", "IND",
             fig("89", "亩", 0, "项目用地 89 亩"), 988, "Z3",
             "台商创业园 in 一期北片 (L325; inferred)"),
+    project("54", "1GWh 固态聚合物镁基锂离子电池项目", "IND",
+            fig("300", "亩", 0, "总用地面积 300 亩"), 989, "Z3",
+            NOTE_NZ3 + "; 其中一期项目用地面积 120 亩 is a part of it, not drawn"),
+    project("55", "年产1万km防火电缆及1.25万km环保线缆项目", "IND",
+            fig("43", "亩", 0, "总用地面积 43 亩"), 990, "Z3",
+            NOTE_NZ3),
+    project("56", "旭格建筑节能产品研发及生产厂房", "IND",
+            fig("57", "亩", 0, "总用地面积 57 亩"), 993, "Z3",
+            NOTE_NZ3),
+    project("57", "沃铂文具 1.5亿件尺规类文具项目", "IND",
+            fig("29", "亩", 0, "用地面积 29 亩"), 994, "Z3",
+            NOTE_NZ3 + "; 文博创业园? (facts: inferred, low)"),
+    project("61", "松澜汽车整零配套创新外贸转型产业园", "IND",
+            fig("300", "亩", 0, "用地面积 300 亩"), 998, "Z3",
+            NOTE_NZ3),
+    project("64", "超微细先进材料规模化建设项目（宏丰）", "IND",
+            fig("109967", "平方米", 0, "项目建设用地 109967 平方米"), 1001, "Z3",
+            NOTE_NZ3),
     project("65", "瓯锬科技金属复合新材料产业化项目（一期）", "IND",
             fig("77", "亩", 0, "项目一期用地 77 亩"), 1002, "Z3",
             "瓯锩产业园 in 一期北片 (L325; name variant, inferred)"),
+    project("66", "莱丽斯集团、瑾瑜集团产业园", "IND",
+            fig("118", "亩", 1, "项目用地面积约 118 亩"), 1005, "Z3",
+            NOTE_NZ3),
+    project("68", "维益宏基（智能互联电力巡检系统生产基地）", "IND",
+            fig("90", "亩", 0, "用地面积 90 亩"), 1007, "Z3",
+            NOTE_NZ3),
+    project("69", "源泰机电 晶体生长炉生产线及厂房", "IND",
+            fig("34614", "平方米", 1, "项目用地面积约 34614 平方米"), 1008, "Z3",
+            NOTE_NZ3),
+    project("70", "国盛智能装备 瓯江口厂房", "IND",
+            fig("37", "亩", 0, "用地面积 37 亩"), 1009, "Z3",
+            NOTE_NZ3),
+    project("71", "年产20万套医药专用抗菌素装备（欧电阀门）", "IND",
+            fig("37.8603", "亩", 0, "项目用地面积 37.8603 亩"), 1010, "Z3",
+            NOTE_NZ3),
+    project("72", "温州海诚光学厂房（迁建）", "IND",
+            fig("19557", "平方米", 0, "项目用地面积 19557 平方米"), 1013, "Z3",
+            NOTE_NZ3),
+    project("73", "铂莱曼动力 1200万套汽车传动产品", "IND",
+            fig("86.6", "亩", 0, "项目用地面积 86.6 亩"), 1014, "Z3",
+            NOTE_NZ3),
+    project("74", "健牌机械（迁建）700台套医药固体制剂设备", "IND",
+            fig("19526", "平方米", 0, "项目用地面积 19526 平方米"), 1015, "Z3",
+            NOTE_NZ3),
+    project("76", "顺豪电器生产总部园", "IND",
+            fig("12555.26", "平方米", 0, "项目用地面积 12555.26 平方米"), 1016, "Z3",
+            NOTE_NZ3),
+    project("77", "华威焊割 20000台(套)焊割设备", "IND",
+            fig("16782.09", "平方米", 0, "项目用地面积 16782.09 平方米"), 1017, "Z3",
+            NOTE_NZ3),
+    project("78", "亨泰智能设备新建厂区", "IND",
+            fig("16691.15", "平方米", 0, "项目用地面积 16691.15 平方米"), 1018, "Z3",
+            NOTE_NZ3),
+    project("79", "合坤砭业科技辅助生产区", "IND",
+            fig("17914.81", "平方米", 0, "项目用地面积 17914.81 平方米"), 1019, "Z3",
+            NOTE_NZ3),
+    project("80", "楠江科技厂区", "IND",
+            fig("104.09", "亩", 0, "项目用地面积 104.09 亩"), 1020, "Z3",
+            NOTE_NZ3),
+    project("81", "LED 办公照明制造基地（发扬科技）", "IND",
+            fig("44.46", "亩", 0, "项目用地面积 44.46 亩"), 1023, "Z3",
+            NOTE_NZ3),
+    project("82", "利乐集美机械新建厂房", "IND",
+            fig("37146.19", "平方米", 0, "项目用地面积 37146.19 平方米"), 1024, "Z3",
+            NOTE_NZ3),
+    project("83", "优丽美业 微分子面膜仪研发生产", "IND",
+            fig("29.5", "亩", 0, "项目用地面积 29.5 亩"), 1025, "Z3",
+            NOTE_NZ3),
+    project("84", "新光机械 液压油缸组件生产线及厂房", "IND",
+            fig("25.61", "亩", 0, "项目用地面积 25.61 亩"), 1026, "Z3",
+            NOTE_NZ3),
+    project("85", "大玮检测科技厂房", "IND",
+            fig("15.02", "亩", 0, "项目用地面积 15.02 亩"), 1027, "Z3",
+            NOTE_NZ3),
+    project("86", "奥士智能康养项目", "IND",
+            fig("52.4", "亩", 0, "项目用地面积 52.4 亩"), 1028, "Z3",
+            NOTE_NZ3),
+    project("87", "博隆 1200台电脑刺绣机项目", "IND",
+            fig("35", "亩", 0, "项目用地 35 亩"), 1029, "Z3",
+            NOTE_NZ3),
+    project("88", "蓝图文具 年产6亿支笔项目", "IND",
+            fig("50", "亩", 1, "项目用地面积约 50 亩"), 1030, "Z3",
+            NOTE_NZ3),
+    project("89", "瓯博斯 人造奶油厂房", "IND",
+            fig("30", "亩", 1, "项目用地面积约30亩"), 1033, "Z3",
+            NOTE_NZ3),
+    project("90", "天骄笔业厂房（迁建）", "IND",
+            fig("120", "亩", 1, "项目用地面积约120亩"), 1034, "Z3",
+            NOTE_NZ3),
+    project("91", "警用装备研发与生产基地（华安）", "IND",
+            fig("30", "亩", 0, "项目用地面积30亩"), 1035, "Z3",
+            NOTE_NZ3),
     project("96", "灵昆智能制造产业园项目", "IND",
             fig("1412", "亩", 1, "用地面积约 1412 亩"), 1042, "Z22",
             "same land as Z22"),
+    project("99", "赐方商业大厦", "COM",
+            fig("20", "亩", 0, "建设用地面积 20 亩"), 1043, "Z4",
+            "zone not stated in the plan; placed in 一期南片 Z4 beside 博览中心 "
+            "(assumption; TOD 商贸区块 on both sides of it, L459)"),
+    project("120", "温州·中信航空应急产业港", "IND",
+            fig("900", "亩", 0, "总用地面积 900 亩"), 1066, "Z12",
+            NOTE_NZ12 + " (assumption; facts: likely Z12 given size, "
+            "inferred, low)"),
+    project("121", "清源公司总部及无人驾驶产业基地", "IND",
+            fig("150", "亩", 0, "总用地面积 150 亩"), 1069, "Z3", NOTE_NZ3),
+    project("122", "忠旺集团铝材料项目", "IND",
+            fig("1000", "亩", 0, "总用地面积 1000 亩"), 1070, "Z12",
+            NOTE_NZ12 + " (assumption; facts: zone unknown)"),
     project("123", "中德科技产业园", "IND",
             fig("1900", "亩", 1, "用地面积约 1900 亩"), 1071, "Z12",
             "拟选址浅滩二期; north part (L327)"),
@@ -482,6 +610,8 @@ PROJECTS = [
 # Features whose geometry deliberately follows another printed figure or
 # another feature.  value: ("alt",) or ("same", layer, key).
 GEOMETRY_FOLLOWS = {
+    ("projects", "P001"): ("same", "zones", "Z34"),     # 港区陆域, rows 1 and 2
+    ("projects", "P002"): ("same", "zones", "Z34"),
     ("projects", "P048"): ("same", "zones", "Z26"),     # 1.44 km², not 2167 亩
     ("projects", "P096"): ("same", "zones", "Z22"),
     ("projects", "P168"): ("same", "zones", "Z28"),
@@ -675,6 +805,24 @@ def build_layout():
     up("P185", -3600, 300, 50)      # Z21, east of its allotted parts
     up("P027", -2700, 850, 100)     # between Z20 and Z22
     up("P126", -7000, 1200, 150)    # centre of the island, outside Z20
+    # Projects whose zone the plan does not state, placed by assumption (their
+    # notes say so).  一期北片: the industrial ones in code order, in a band
+    # along the south edge of Z3 below 综保区 and the industrial parcel row.
+    unstated = [(d["code"], target_m2(d["decl"])) for d in PROJECTS
+                if d["parent"] == "Z3" and d["note"].startswith(NOTE_NZ3)]
+    for k, ring in pack((-2450, 40, 2450, 560), unstated, 240).items():
+        g["projects", k] = ring
+    # 二期, north half: 中信 south of 中德 (P123), 忠旺 south of 安全产业园二期
+    # (Z27b), both north of the 综保区拓展区 (Z16) and P051b.
+    g["projects", "P120"] = rect_wh(4900, -1040, 1600,
+                                    target_m2(p["P120"]["decl"]) / 1600)
+    g["projects", "P122"] = rect_wh(2700, -1240, 2000,
+                                    target_m2(p["P122"]["decl"]) / 2000)
+    # 一期南片: the commercial building west of 博览中心 (Z28), between it and
+    # 起步区 (Z8).
+    up("P099", -660, -500, 120)
+    # Outside the plan area: the 霓屿 quarry, east of 二期 across the water.
+    up("P038", 7800, -1500, 600)
     # Public facilities of 新区 south of the E-16 row; the container street
     # sits directly south of the hospital (L1148).
     public = [("P169", target_m2(p["P169"]["decl"])),
@@ -851,6 +999,13 @@ def check_layout(geoms):
                 containing.append(zk)
             elif not (within(q[zk], q[k]) or interiors_disjoint(q[k], q[zk])):
                 errors.append("%s partially overlaps %s" % (k, zk))
+        if parent is None:
+            # Outside the plan area: in no zone and clear of the three
+            # areas whose union is the plan boundary.
+            if containing or not all(interiors_disjoint(q[k], q[t])
+                                     for t in tiles):
+                errors.append("%s: parent NULL but not outside Z1" % (k,))
+            continue
         if parent in ("Z1",):
             if containing:
                 errors.append("%s: top-level area inside %s" % (k, containing))
@@ -872,8 +1027,10 @@ def check_layout(geoms):
                 continue
             if (a, b) in ALLOWED_OVERLAPS or (b, a) in ALLOWED_OVERLAPS:
                 continue
-            if q[a] == q[b] and (GEOMETRY_FOLLOWS.get(a) == ("same",) + b or
-                                 GEOMETRY_FOLLOWS.get(b) == ("same",) + a):
+            fa, fb = GEOMETRY_FOLLOWS.get(a), GEOMETRY_FOLLOWS.get(b)
+            if q[a] == q[b] and (fa == ("same",) + b or fb == ("same",) + a or
+                                 (fa is not None and fa[0] == "same" and
+                                  fa == fb)):
                 continue
             errors.append("%s overlaps %s" % (a, b))
     if errors:
