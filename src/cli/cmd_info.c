@@ -26,6 +26,7 @@ static const char info_help[] =
     "      --encoding ENC   attribute encoding of a Shapefile without .cpg\n"
     "      --crs CRS        CRS to assume for layers that have none\n"
     "      --json           JSON on stdout instead of text\n"
+    "      --overwrite      accepted for symmetry; info writes nothing\n"
     "  -q, --quiet          no warnings or progress on stderr\n"
     "  -h, --help           this help\n"
     "      --version        version of plancheck and its libraries\n";
@@ -190,12 +191,13 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
 
 int pc_cmd_info(int argc, char **argv)
 {
-    enum { OPT_JSON = 1000, OPT_VERSION, OPT_ENCODING, OPT_CRS };
+    enum { OPT_JSON = 1000, OPT_VERSION, OPT_ENCODING, OPT_CRS, OPT_OVERWRITE };
     static const struct option longopts[] = {
         {"layer", required_argument, NULL, 'l'},
         {"encoding", required_argument, NULL, OPT_ENCODING},
         {"crs", required_argument, NULL, OPT_CRS},
         {"json", no_argument, NULL, OPT_JSON},
+        {"overwrite", no_argument, NULL, OPT_OVERWRITE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -210,6 +212,7 @@ int pc_cmd_info(int argc, char **argv)
         case OPT_ENCODING: encoding = optarg; break;
         case OPT_CRS: crs = optarg; break;
         case OPT_JSON: as_json = 1; break;
+        case OPT_OVERWRITE: break; /* accepted everywhere; info writes nothing */
         case 'q': quiet = 1; break;
         case 'h': fputs(info_help, stdout); return 0;
         case OPT_VERSION: pc_cli_print_version(stdout); return 0;

@@ -2,6 +2,7 @@
  * a short summary on stdout (text or --json), the exit code for CI. */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -162,6 +163,23 @@ static void print_text(const pc_run_result *r, int rc)
            pc_severity_name(r->fail_on));
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int signo) { interrupted = signo; }
+
+/* Progress for the pipeline: the stderr bar unless quiet, and the way an
+ * interrupt reaches the library (returning 0 cancels; the writer then
+ * removes its temporary file and nothing is left behind). */
+static int run_progress(double complete, const char *message, void *arg)
+{
+    const int *quiet = arg;
+    if (interrupted)
+        return 0;
+    if (!*quiet)
+        pc_progress_stderr(complete, message, NULL);
+    return 1;
+}
+
 int pc_cmd_run(int argc, char **argv)
 {
     enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON };
@@ -205,12 +223,20 @@ int pc_cmd_run(int argc, char **argv)
     if (!ctx)
         return pc_cli_fail(PC_ERR_INTERNAL, "out of memory");
     pc_ctx_set_quiet(ctx, quiet);
-    if (!quiet)
-        opts.progress = pc_progress_stderr;
+    opts.progress = run_progress;
+    opts.progress_arg = &quiet;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     pc_run_result r;
     pc_status st = pc_run(ctx, &opts, &r);
     if (st != PC_OK) {
-        int rc = pc_cli_fail(st, "%s", pc_ctx_error(ctx));
+        /* 128 + signal number, as a shell reports a killed command */
+        int rc = interrupted ? pc_cli_fail(128 + interrupted, "interrupted; no "
+                                           "output written")
+                             : pc_cli_fail(st, "%s", pc_ctx_error(ctx));
         pc_ctx_free(ctx);
         return rc;
     }

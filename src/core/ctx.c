@@ -109,7 +109,10 @@ pc_status pc_error_prefix(pc_ctx *ctx, pc_status status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
-    snprintf(ctx->error, sizeof ctx->error, "%s: %s", head, old);
+    char *joined = pc_aprintf("%s: %s", head, old);
+    /* out of memory: keep the lower message, better than none */
+    snprintf(ctx->error, sizeof ctx->error, "%s", joined ? joined : old);
+    free(joined);
     one_line(ctx->error);
     return status;
 }

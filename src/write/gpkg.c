@@ -179,9 +179,11 @@ static pc_status write_input_layer(struct writer *w, const pc_out_layer *ol)
         if (OGR_L_CreateFeature(lyr, of) != OGRERR_NONE)
             st = gdal_fail(w, "cannot write feature");
         OGR_F_Destroy(of);
-        if (st == PC_OK && w->opts->progress && (i & 1023) == 0)
-            w->opts->progress((double)i / (double)(layer->nfeatures + 1),
-                              "writing", w->opts->progress_arg);
+        if (st == PC_OK && w->opts->progress && (i & 1023) == 0 &&
+            !w->opts->progress((double)i / (double)(layer->nfeatures + 1),
+                               "writing", w->opts->progress_arg))
+            st = pc_error(w->ctx, PC_ERR_INTERNAL, "%s: interrupted; nothing "
+                          "written", w->opts->path);
     }
     if (st != PC_OK) {
         GDALDatasetRollbackTransaction(w->ds);
@@ -430,8 +432,11 @@ done:
     if (w.srs)
         OSRDestroySpatialReference(w.srs);
     CPLPopErrorHandler();
-    if (st == PC_OK && opts->progress)
-        opts->progress(1.0, "writing", opts->progress_arg);
+    /* The last chance to cancel: after this the output is complete. */
+    if (st == PC_OK && opts->progress &&
+        !opts->progress(1.0, "writing", opts->progress_arg))
+        st = pc_error(ctx, PC_ERR_INTERNAL, "%s: interrupted; nothing written",
+                      opts->path);
     if (st == PC_OK && rename(tmp, opts->path) != 0)
         st = pc_error(ctx, PC_ERR_OUTPUT, "%s: cannot move the finished "
                       "output into place: %s", opts->path, strerror(errno));
