@@ -1,6 +1,7 @@
 /* ctx.c: core stage: the per-thread context (GEOS handle, PROJ context,
  * last error, warnings) and small helpers every module uses. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,12 @@ int pc_severity_parse(const char *s, pc_severity *out)
         }
     return -1;
 }
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
+static void gdal_register(void) { GDALAllRegister(); }
+
+void pc_gdal_init(void) { pthread_once(&gdal_once, gdal_register); }
 
 const char *pc_library_versions(void)
 {

@@ -21,6 +21,10 @@ const char *pc_ctx_geos_message(const pc_ctx *ctx);
 pc_status pc_error_prefix(pc_ctx *ctx, pc_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Registers GDAL's drivers once per process (thread-safe). Every module
+ * that opens or creates a dataset calls it first. */
+void pc_gdal_init(void);
+
 /* strdup that returns NULL for NULL. */
 char *pc_strdup(const char *s);
 /* malloc'ed printf; NULL when out of memory. */

@@ -42,7 +42,9 @@ static const struct {
     {"square kilometer", PC_UNIT_KM2}, {"square kilometres", PC_UNIT_KM2},
     {"square kilometers", PC_UNIT_KM2},
     {"万平方米", PC_UNIT_WAN_M2}, {"万m2", PC_UNIT_WAN_M2},
-    {"万㎡", PC_UNIT_WAN_M2},  {"万平米", PC_UNIT_WAN_M2},  {"万亩", PC_UNIT_WAN_MU},
+    {"万㎡", PC_UNIT_WAN_M2},  {"万平米", PC_UNIT_WAN_M2},
+    {"万亩", PC_UNIT_WAN_MU},  {"wan_m2", PC_UNIT_WAN_M2},
+    {"wan_mu", PC_UNIT_WAN_MU},
 };
 
 /* Length of a leading blank: ASCII space/tab or the ideographic space

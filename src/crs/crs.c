@@ -189,9 +189,17 @@ PJ *pc_crs_pj(const pc_crs *crs) { return crs->base; }
 
 int pc_crs_equivalent(pc_ctx *ctx, const pc_crs *a, const pc_crs *b)
 {
-    return proj_is_equivalent_to_with_ctx(
-        pc_ctx_proj(ctx), a->base, b->base,
-        PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+    /* Compare in traditional GIS order on both sides: a .prj of EPSG:4549
+     * (easting first) and EPSG:4549 itself (northing first) are the same
+     * CRS for plancheck, whose coordinates are always easting first. */
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    PJ *na = proj_normalize_for_visualization(pctx, a->base);
+    PJ *nb = proj_normalize_for_visualization(pctx, b->base);
+    int eq = na && nb &&
+             proj_is_equivalent_to_with_ctx(pctx, na, nb, PJ_COMP_EQUIVALENT);
+    proj_destroy(na);
+    proj_destroy(nb);
+    return eq;
 }
 
 /* A transformation between two CRSs in traditional GIS order. */

@@ -412,6 +412,11 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
         int line = node_line(k, layers_line);
         if (!k || !fy_node_is_scalar(k))
             return fail(L, line, "layer ids must be plain names");
+        const char *id = fy_node_get_scalar0(k);
+        /* the output GeoPackage has layers of these names already */
+        if (!strcmp(id, "plancheck_run") || !strncmp(id, "findings", 8))
+            return fail(L, line, "layer id '%s' is reserved for plancheck's "
+                        "output; choose another", id);
         if ((st = load_layer(L, fy_node_get_scalar0(k), fy_node_pair_value(p),
                              line, &plan->layers[plan->nlayers++])) != PC_OK)
             return st;
@@ -460,8 +465,8 @@ static pc_status parse_error(struct loader *L, struct fy_diag *diag)
 {
     void *it = NULL;
     struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
-    if (e)
-        return fail(L, e->line + 1, "YAML syntax error: %s", e->msg);
+    if (e) /* libfyaml's diagnostic lines are already 1-based */
+        return fail(L, e->line, "YAML syntax error: %s", e->msg);
     return fail(L, 1, "not a YAML document");
 }
 

@@ -1,7 +1,6 @@
 /* read.c: read stage: any OGR vector source -> pc_layer (fields, FIDs,
  * 2D GEOS geometries, CRS). The only place that reads through GDAL. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +16,6 @@
 #include "../core/internal.h"
 #include "plancheck/crs.h"
 #include "plancheck/read.h"
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-
-static void gdal_register(void)
-{
-    GDALAllRegister();
-}
-
-static void pc_read_init(void) { pthread_once(&gdal_once, gdal_register); }
 
 /* Network sources are refused by default: a plan check must not depend on
  * (or leak to) a server. */
@@ -65,7 +55,7 @@ static pc_status check_path(pc_ctx *ctx, const char *path)
 static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
                                 const char *encoding, pc_status *st)
 {
-    pc_read_init();
+    pc_gdal_init();
     *st = check_path(ctx, path);
     if (*st != PC_OK)
         return NULL;

@@ -376,6 +376,7 @@ pc_status pc_write_gpkg(pc_ctx *ctx, const pc_write_opts *opts,
 
     struct writer w = {ctx, opts, NULL, NULL, NULL, tmp};
     pc_status st = PC_OK;
+    pc_gdal_init();
     CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
