@@ -55,6 +55,107 @@ pc_status pc_check_area(pc_ctx *ctx, const pc_layer *layer,
                         const pc_layer_areas *areas, const pc_area_check *check,
                         pc_findings *out, pc_area_stats *stats);
 
+/* ---- spatial rules -------------------------------------------------------
+ * A rules session holds the layers, one geometry cache and one STRtree per
+ * layer, and the candidate pairs of each layer pair, computed once and
+ * shared by every pairwise rule. Work is split across `threads` threads
+ * (0 = one per core), each with its own GEOS context; findings are the same
+ * whatever the thread count once pc_findings_finish sorts them. */
+typedef struct pc_rules pc_rules;
+
+pc_status pc_rules_new(pc_ctx *ctx, const pc_crs *working_crs,
+                       pc_area_method method, int threads,
+                       pc_progress_fn progress, void *progress_arg,
+                       pc_rules **out);
+void pc_rules_free(pc_ctx *ctx, pc_rules *rules); /* NULL is a no-op */
+
+/* Adds a layer (borrowed; must outlive the session; its geometries may be
+ * replaced by repairs) under plan id `id`; features are keyed by
+ * `key_field` (NULL: by FID). Returns its index in *index. */
+pc_status pc_rules_add_layer(pc_ctx *ctx, pc_rules *rules, pc_layer *layer,
+                             const char *id, const char *key_field, int *index);
+
+/* A feature filter: only features whose `field` holds one of `values`
+ * (compared as text) take part. field NULL: every feature. */
+typedef struct pc_where {
+    const char *field;
+    const char *const *values;
+    size_t nvalues;
+} pc_where;
+
+typedef struct pc_validity_opts {
+    pc_severity severity;
+    int allow_selftouching_rings; /* ESRI rings touching themselves to form
+                                     a hole are valid */
+    int repair;                   /* replace invalid geometries with GEOS
+                                     MakeValid's for the other rules */
+} pc_validity_opts;
+
+/* validity.invalid (point at the problem, GEOS reason), validity.null,
+ * validity.empty, validity.unbuildable (rings GEOS cannot build, e.g. two
+ * points), validity.not_polygon. Run it before the other rules of a layer:
+ * they treat invalid features as "GEOS decides" and use repairs. */
+pc_status pc_rules_validity(pc_ctx *ctx, pc_rules *rules, int layer,
+                            const pc_validity_opts *opts, pc_findings *out);
+
+typedef struct pc_overlap_opts {
+    const char *rule;        /* rule id of the findings, e.g. "overlap" */
+    pc_severity severity;
+    double min_area_m2;      /* report intersections larger than this */
+    int duplicates;          /* also report identical geometries as
+                                rule "duplicate" (within a layer) */
+    int overlaps;            /* report overlaps (0: duplicates only) */
+    pc_where where_a, where_b;
+} pc_overlap_opts;
+
+/* Overlaps of the interiors of two features (a == b: within one layer),
+ * containment and duplicates included, touching excluded: the intersection
+ * polygon with its area by the session's method and both keys. A GEOS
+ * failure on one pair is a finding "<rule>.unevaluated". */
+pc_status pc_rules_overlap(pc_ctx *ctx, pc_rules *rules, int a, int b,
+                           const pc_overlap_opts *opts, pc_findings *out);
+
+typedef struct pc_gap_opts {
+    pc_severity severity;
+    double min_area_m2;      /* gaps up to this area are noise, not reported */
+    double max_area_m2;      /* 0: no upper limit; larger gaps are voids */
+    double max_width_m;      /* 0: any width; else only gaps narrower */
+} pc_gap_opts;
+
+/* Areas enclosed by the features of `layer` and covered by none (rule
+ * "gap"); a hole of a single polygon is not a gap, the outer perimeter is
+ * not a gap. With boundary >= 0: also the parts of the boundary layer
+ * that the layer does not cover. */
+pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *rules, int layer, int boundary,
+                        const pc_gap_opts *opts, pc_findings *out);
+
+typedef struct pc_containment_opts {
+    const char *rule;        /* e.g. "containment.outside" */
+    pc_severity severity;
+    double tolerance_m2;     /* parts outside up to this area are noise */
+    const char *ref_field;   /* field of `layer` naming its container's key;
+                                NULL: any feature of the container layer */
+    pc_where where;
+} pc_containment_opts;
+
+/* Each feature of `layer` must lie inside its container: the part outside
+ * (polygon and area) is the finding; an unknown container key is
+ * "<rule>.no_container". */
+pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *rules, int layer,
+                               int container, const pc_containment_opts *opts,
+                               pc_findings *out);
+
+typedef struct pc_sliver_opts {
+    pc_severity severity;
+    double max_area_m2;      /* polygons smaller than this (0: off) */
+    double min_thinness;     /* 4πA/P² below this (0: off; 1 = a circle) */
+    double min_width_m;      /* narrower than this: twice the radius of
+                                the largest inscribed circle (0: off) */
+} pc_sliver_opts;
+
+pc_status pc_rules_slivers(pc_ctx *ctx, pc_rules *rules, int layer,
+                           const pc_sliver_opts *opts, pc_findings *out);
+
 /* Key text of a feature: the key field's value, or "fid:N". Writes into buf
  * (size n) and returns buf. */
 const char *pc_feature_key(const pc_layer *layer, int key_index, size_t i,

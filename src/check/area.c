@@ -126,16 +126,11 @@ static pc_finding base_finding(const char *rule, pc_severity sev,
                                const pc_layer *layer, const pc_feature *f,
                                const char *key, const char *field)
 {
-    pc_finding fd;
-    memset(&fd, 0, sizeof fd);
-    fd.rule = (char *)rule;
-    fd.severity = sev;
+    pc_finding fd = pc_finding_init(rule, sev);
     fd.layer = layer->name;
     fd.fid = f->fid;
     fd.key = (char *)key;
     fd.field = (char *)field;
-    fd.measured_m2 = fd.declared_m2 = fd.diff_m2 = fd.diff_pct = NAN;
-    fd.tolerance_m2 = fd.declared_value = NAN;
     return fd;
 }
 

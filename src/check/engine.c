@@ -1,0 +1,616 @@
+/* engine.c: check stage: geometry cache, STRtree candidate pairs, the
+ * exact-contact filter for touching pairs, and the worker pool.
+ *
+ * Why a filter: in a cadastre nearly every candidate pair merely touches
+ * along shared edges, and asking GEOS (relate or intersection) costs ~18 µs
+ * a pair. Two valid polygons whose boundaries meet only in shared vertices
+ * and identical edges, with the interiors on opposite sides of every shared
+ * edge and no edge of one running inside the other, have disjoint
+ * interiors; proving that takes a few robust orientation tests. Every pair
+ * the filter cannot clear goes to GEOS, which stays the arbiter of every
+ * pair reported. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/* ---- geometry cache ---------------------------------------------------- */
+
+static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
+                              size_t *cap_xy, const GEOSGeometry *ring,
+                              uint32_t part, int is_hole)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n))
+        return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
+                        pc_ctx_geos_message(ctx));
+    (void)is_hole;
+    if (gc->nrings + 2 > *cap_r) {
+        size_t cap = *cap_r ? 2 * *cap_r : 1024;
+        size_t *cs = realloc(gc->coord_start, (cap + 1) * sizeof *cs);
+        if (!cs)
+            return PC_OOM(ctx);
+        gc->coord_start = cs;
+        uint32_t *rp = realloc(gc->ring_part, cap * sizeof *rp);
+        if (!rp)
+            return PC_OOM(ctx);
+        gc->ring_part = rp;
+        *cap_r = cap;
+    }
+    size_t start = gc->coord_start[gc->nrings];
+    if (start + 2 * (size_t)n > *cap_xy) {
+        size_t cap = *cap_xy ? 2 * *cap_xy : 8192;
+        while (cap < start + 2 * (size_t)n)
+            cap *= 2;
+        double *xy = realloc(gc->xy, cap * sizeof *xy);
+        if (!xy)
+            return PC_OOM(ctx);
+        gc->xy = xy;
+        *cap_xy = cap;
+    }
+    for (unsigned int k = 0; k < n; k++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(h, seq, k, &x, &y);
+        gc->xy[start + 2 * k] = x;
+        gc->xy[start + 2 * k + 1] = y;
+    }
+    gc->ring_part[gc->nrings] = part;
+    gc->nrings++;
+    gc->coord_start[gc->nrings] = start + 2 * (size_t)n;
+    return PC_OK;
+}
+
+pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
+                          const uint8_t *invalid, pc_gcache *gc)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    memset(gc, 0, sizeof *gc);
+    size_t n = layer->nfeatures, cap_r = 0, cap_xy = 0;
+    gc->n = n;
+    gc->bbox = malloc((n ? n : 1) * 4 * sizeof *gc->bbox);
+    gc->flags = calloc(n ? n : 1, 1);
+    gc->ring_start = malloc((n + 1) * sizeof *gc->ring_start);
+    gc->coord_start = malloc(sizeof *gc->coord_start);
+    if (!gc->bbox || !gc->flags || !gc->ring_start || !gc->coord_start) {
+        pc_gcache_free(gc);
+        return PC_OOM(ctx);
+    }
+    gc->coord_start[0] = 0;
+    pc_status st = PC_OK;
+    for (size_t i = 0; i < n && st == PC_OK; i++) {
+        const GEOSGeometry *g = layer->features[i].geom;
+        double *b = gc->bbox + 4 * i;
+        gc->ring_start[i] = gc->nrings;
+        b[0] = b[1] = INFINITY;
+        b[2] = b[3] = -INFINITY;
+        if (!g || GEOSisEmpty_r(h, g) != 0)
+            continue;
+        GEOSGeom_getXMin_r(h, g, &b[0]);
+        GEOSGeom_getYMin_r(h, g, &b[1]);
+        GEOSGeom_getXMax_r(h, g, &b[2]);
+        GEOSGeom_getYMax_r(h, g, &b[3]);
+        int type = GEOSGeomTypeId_r(h, g);
+        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+            continue;
+        gc->flags[i] |= PC_GC_POLYGONAL;
+        if (invalid && invalid[i])
+            gc->flags[i] |= PC_GC_INVALID;
+        int nparts = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+        for (int p = 0; p < nparts && st == PC_OK; p++) {
+            const GEOSGeometry *poly =
+                type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+            st = gc_push_ring(ctx, gc, &cap_r, &cap_xy,
+                              GEOSGetExteriorRing_r(h, poly), (uint32_t)p, 0);
+            int nh = GEOSGetNumInteriorRings_r(h, poly);
+            for (int k = 0; k < nh && st == PC_OK; k++)
+                st = gc_push_ring(ctx, gc, &cap_r, &cap_xy,
+                                  GEOSGetInteriorRingN_r(h, poly, k),
+                                  (uint32_t)p, 1);
+        }
+    }
+    gc->ring_start[n] = gc->nrings;
+    if (st != PC_OK)
+        pc_gcache_free(gc);
+    return st;
+}
+
+void pc_gcache_free(pc_gcache *gc)
+{
+    free(gc->bbox);
+    free(gc->flags);
+    free(gc->ring_start);
+    free(gc->coord_start);
+    free(gc->ring_part);
+    free(gc->xy);
+    memset(gc, 0, sizeof *gc);
+}
+
+/* 1 when ring r is the first ring of its part (a shell). */
+static int ring_is_shell(const pc_gcache *gc, size_t feature, size_t r)
+{
+    return r == gc->ring_start[feature] ||
+           gc->ring_part[r] != gc->ring_part[r - 1];
+}
+
+/* +1 when the polygon's interior lies to the left of ring r's direction,
+ * -1 when to the right (shoelace sign, flipped for holes). */
+static int ring_interior_side(const pc_gcache *gc, size_t feature, size_t r)
+{
+    const double *xy = gc->xy + gc->coord_start[r];
+    size_t n = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
+    double s = 0;
+    for (size_t k = 0; k + 1 < n; k++)
+        s += (xy[2 * k] - xy[0]) * (xy[2 * k + 3] - xy[1]) -
+             (xy[2 * k + 2] - xy[0]) * (xy[2 * k + 1] - xy[1]);
+    int ccw = s > 0;
+    return (ccw == ring_is_shell(gc, feature, r)) ? 1 : -1;
+}
+
+/* ---- candidate pairs --------------------------------------------------- */
+
+static pc_status pairs_push(pc_pairs *p, uint32_t a, uint32_t b)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 4096;
+        uint32_t *na = realloc(p->a, cap * sizeof *na);
+        if (!na)
+            return PC_ERR_INTERNAL;
+        p->a = na;
+        uint32_t *nb = realloc(p->b, cap * sizeof *nb);
+        if (!nb)
+            return PC_ERR_INTERNAL;
+        p->b = nb;
+        p->cap = cap;
+    }
+    p->a[p->n] = a;
+    p->b[p->n++] = b;
+    return PC_OK;
+}
+
+void pc_pairs_clear(pc_pairs *p)
+{
+    free(p->a);
+    free(p->b);
+    memset(p, 0, sizeof *p);
+}
+
+struct query {
+    const pc_gcache *gb;
+    uint32_t i;
+    int self;
+    pc_pairs *out;
+    pc_status st;
+    uint32_t *hits;
+    size_t nhits, caphits;
+};
+
+/* STRtree callback: collect hits; they are sorted per query so that pairs
+ * come out in a fixed order whatever the tree's internal layout. */
+static void on_hit(void *item, void *userdata)
+{
+    struct query *q = userdata;
+    uint32_t j = (uint32_t)((uintptr_t)item - 1);
+    if (q->self && j <= q->i)
+        return;
+    if (q->nhits == q->caphits) {
+        size_t cap = q->caphits ? 2 * q->caphits : 64;
+        uint32_t *h = realloc(q->hits, cap * sizeof *h);
+        if (!h) {
+            q->st = PC_ERR_INTERNAL;
+            return;
+        }
+        q->hits = h;
+        q->caphits = cap;
+    }
+    q->hits[q->nhits++] = j;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int has_bbox(const pc_gcache *gc, size_t i)
+{
+    return gc->bbox[4 * i] <= gc->bbox[4 * i + 2];
+}
+
+static GEOSGeometry *bbox_geom(GEOSContextHandle_t h, const double *b)
+{
+    if (b[0] == b[2] || b[1] == b[3]) {
+        /* a degenerate box (a point, a vertical or horizontal line) */
+        GEOSCoordSequence *s = GEOSCoordSeq_create_r(h, 2, 2);
+        if (!s)
+            return NULL;
+        GEOSCoordSeq_setXY_r(h, s, 0, b[0], b[1]);
+        GEOSCoordSeq_setXY_r(h, s, 1, b[2], b[3]);
+        return GEOSGeom_createLineString_r(h, s);
+    }
+    return GEOSGeom_createRectangle_r(h, b[0], b[1], b[2], b[3]);
+}
+
+static pc_status build_pairs(pc_ctx *ctx, const pc_gcache *ga,
+                             const pc_gcache *gb, int self, pc_pairs *out)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    memset(out, 0, sizeof *out);
+    GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
+    GEOSGeometry **boxes = calloc(gb->n ? gb->n : 1, sizeof *boxes);
+    pc_status st = PC_OK;
+    if (!tree || !boxes) {
+        st = PC_OOM(ctx);
+        goto done;
+    }
+    for (size_t j = 0; j < gb->n; j++) {
+        if (!has_bbox(gb, j))
+            continue;
+        if (!(boxes[j] = bbox_geom(h, gb->bbox + 4 * j))) {
+            st = PC_OOM(ctx);
+            goto done;
+        }
+        GEOSSTRtree_insert_r(h, tree, boxes[j], (void *)(uintptr_t)(j + 1));
+    }
+    struct query q = {gb, 0, self, out, PC_OK, NULL, 0, 0};
+    for (size_t i = 0; i < ga->n && q.st == PC_OK; i++) {
+        if (!has_bbox(ga, i))
+            continue;
+        GEOSGeometry *box = self ? boxes[i] : bbox_geom(h, ga->bbox + 4 * i);
+        if (!box) {
+            q.st = PC_ERR_INTERNAL;
+            break;
+        }
+        q.i = (uint32_t)i;
+        q.nhits = 0;
+        GEOSSTRtree_query_r(h, tree, box, on_hit, &q);
+        if (!self)
+            GEOSGeom_destroy_r(h, box);
+        qsort(q.hits, q.nhits, sizeof *q.hits, cmp_u32);
+        for (size_t k = 0; k < q.nhits && q.st == PC_OK; k++)
+            q.st = pairs_push(out, (uint32_t)i, q.hits[k]);
+    }
+    free(q.hits);
+    if (q.st != PC_OK)
+        st = PC_OOM(ctx);
+done:
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    for (size_t j = 0; boxes && j < gb->n; j++)
+        if (boxes[j])
+            GEOSGeom_destroy_r(h, boxes[j]);
+    free(boxes);
+    if (st != PC_OK)
+        pc_pairs_clear(out);
+    return st;
+}
+
+pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, pc_pairs *out)
+{
+    return build_pairs(ctx, gc, gc, 1, out);
+}
+
+pc_status pc_pairs_cross(pc_ctx *ctx, const pc_gcache *ga, const pc_gcache *gb,
+                         pc_pairs *out)
+{
+    return build_pairs(ctx, ga, gb, 0, out);
+}
+
+/* ---- the exact-contact filter ------------------------------------------ */
+
+struct seg {
+    double x0, y0, x1, y1;
+    size_t ring;
+    int shared; /* identical to an edge of the other feature */
+};
+
+#define MAX_SEGS 2048
+
+/* Segments of feature i whose box meets `box` (closed). Returns the count,
+ * or -1 when there are more than MAX_SEGS (then GEOS decides). */
+static int collect(const pc_gcache *gc, size_t i, const double *box,
+                   struct seg *out)
+{
+    int n = 0;
+    for (size_t r = gc->ring_start[i]; r < gc->ring_start[i + 1]; r++) {
+        const double *xy = gc->xy + gc->coord_start[r];
+        size_t nv = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
+        for (size_t k = 0; k + 1 < nv; k++) {
+            double x0 = xy[2 * k], y0 = xy[2 * k + 1];
+            double x1 = xy[2 * k + 2], y1 = xy[2 * k + 3];
+            if (fmax(x0, x1) < box[0] || fmin(x0, x1) > box[2] ||
+                fmax(y0, y1) < box[1] || fmin(y0, y1) > box[3])
+                continue;
+            if (n == MAX_SEGS)
+                return -1;
+            out[n++] = (struct seg){x0, y0, x1, y1, r, 0};
+        }
+    }
+    return n;
+}
+
+enum contact { C_NONE, C_SHARED_EDGE, C_DOUBT };
+
+/* How two segments meet: not at all or only in a common endpoint (C_NONE),
+ * as the same edge (C_SHARED_EDGE), or otherwise (C_DOUBT: crossing,
+ * T-junction, partly collinear). Exact. */
+static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
+                            const struct seg *t)
+{
+    if (fmax(s->x0, s->x1) < fmin(t->x0, t->x1) ||
+        fmax(t->x0, t->x1) < fmin(s->x0, s->x1) ||
+        fmax(s->y0, s->y1) < fmin(t->y0, t->y1) ||
+        fmax(t->y0, t->y1) < fmin(s->y0, s->y1))
+        return C_NONE;
+    int same00 = s->x0 == t->x0 && s->y0 == t->y0;
+    int same11 = s->x1 == t->x1 && s->y1 == t->y1;
+    int same01 = s->x0 == t->x1 && s->y0 == t->y1;
+    int same10 = s->x1 == t->x0 && s->y1 == t->y0;
+    if ((same00 && same11) || (same01 && same10))
+        return C_SHARED_EDGE;
+    int o1 = GEOSOrientationIndex_r(h, s->x0, s->y0, s->x1, s->y1, t->x0, t->y0);
+    int o2 = GEOSOrientationIndex_r(h, s->x0, s->y0, s->x1, s->y1, t->x1, t->y1);
+    if (o1 == 2 || o2 == 2)
+        return C_DOUBT;
+    if (o1 * o2 > 0)
+        return C_NONE;
+    int o3 = GEOSOrientationIndex_r(h, t->x0, t->y0, t->x1, t->y1, s->x0, s->y0);
+    int o4 = GEOSOrientationIndex_r(h, t->x0, t->y0, t->x1, t->y1, s->x1, s->y1);
+    if (o3 == 2 || o4 == 2)
+        return C_DOUBT;
+    if (o3 * o4 > 0)
+        return C_NONE;
+    if (o1 == 0 && o2 == 0) {
+        /* collinear: compare the intervals on the dominant axis */
+        int use_x = fabs(s->x1 - s->x0) >= fabs(s->y1 - s->y0);
+        double a0 = use_x ? s->x0 : s->y0, a1 = use_x ? s->x1 : s->y1;
+        double b0 = use_x ? t->x0 : t->y0, b1 = use_x ? t->x1 : t->y1;
+        double lo = fmax(fmin(a0, a1), fmin(b0, b1));
+        double hi = fmin(fmax(a0, a1), fmax(b0, b1));
+        if (lo > hi)
+            return C_NONE;
+        if (lo == hi) /* one common point, an endpoint of both */
+            return C_NONE;
+        return C_DOUBT;
+    }
+    /* They meet in one point: harmless only when it is a common vertex. */
+    if (same00 || same11 || same01 || same10)
+        return C_NONE;
+    return C_DOUBT;
+}
+
+/* Position of (px, py) against feature j: 1 inside, 0 outside, -1 on the
+ * boundary (or GEOS could not tell). Even-odd crossing count with exact
+ * orientation tests, valid polygons only. */
+static int point_in(GEOSContextHandle_t h, const pc_gcache *gc, size_t j,
+                    double px, double py)
+{
+    const double *b = gc->bbox + 4 * j;
+    if (px < b[0] || px > b[2] || py < b[1] || py > b[3])
+        return 0;
+    int inside = 0;
+    for (size_t r = gc->ring_start[j]; r < gc->ring_start[j + 1]; r++) {
+        const double *xy = gc->xy + gc->coord_start[r];
+        size_t nv = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
+        for (size_t k = 0; k + 1 < nv; k++) {
+            double ax = xy[2 * k], ay = xy[2 * k + 1];
+            double bx = xy[2 * k + 2], by = xy[2 * k + 3];
+            if ((ay > py) == (by > py)) {
+                /* not straddling the ray's line; on a horizontal edge? */
+                if (ay == py && by == py && px >= fmin(ax, bx) &&
+                    px <= fmax(ax, bx))
+                    return -1;
+                continue;
+            }
+            int o = GEOSOrientationIndex_r(h, ax, ay, bx, by, px, py);
+            if (o == 0 || o == 2)
+                return -1;
+            if ((by > ay) ? o > 0 : o < 0)
+                inside = !inside;
+        }
+    }
+    return inside;
+}
+
+/* Midpoints of A's own (unshared) edges must lie outside B. */
+static int own_edges_outside(GEOSContextHandle_t h, const struct seg *s, int n,
+                             const pc_gcache *gb, size_t j)
+{
+    for (int k = 0; k < n; k++) {
+        if (s[k].shared)
+            continue;
+        if (point_in(h, gb, j, 0.5 * (s[k].x0 + s[k].x1),
+                     0.5 * (s[k].y0 + s[k].y1)) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
+                        const pc_gcache *gb, size_t j)
+{
+    if (!(ga->flags[i] & PC_GC_POLYGONAL) || !(gb->flags[j] & PC_GC_POLYGONAL))
+        return 0;
+    if ((ga->flags[i] | gb->flags[j]) & PC_GC_INVALID)
+        return 1;
+    const double *a = ga->bbox + 4 * i, *b = gb->bbox + 4 * j;
+    double box[4] = {fmax(a[0], b[0]), fmax(a[1], b[1]), fmin(a[2], b[2]),
+                     fmin(a[3], b[3])};
+    /* An interior point lies strictly inside its polygon's box, so boxes
+     * that meet only along a line cannot hold common interior points. */
+    if (box[0] >= box[2] || box[1] >= box[3])
+        return 0;
+    static _Thread_local struct seg sa[MAX_SEGS], sb[MAX_SEGS];
+    int na = collect(ga, i, box, sa), nb = collect(gb, j, box, sb);
+    if (na < 0 || nb < 0)
+        return 1;
+    for (int p = 0; p < na; p++) {
+        for (int q = 0; q < nb; q++) {
+            enum contact c = contact(h, &sa[p], &sb[q]);
+            if (c == C_DOUBT)
+                return 1;
+            if (c != C_SHARED_EDGE)
+                continue;
+            /* the interiors must lie on opposite sides of a shared edge */
+            int side_a = ring_interior_side(ga, i, sa[p].ring);
+            int side_b = ring_interior_side(gb, j, sb[q].ring);
+            int same_dir = sa[p].x0 == sb[q].x0 && sa[p].y0 == sb[q].y0;
+            if ((same_dir ? side_b : -side_b) == side_a)
+                return 1;
+            sa[p].shared = sb[q].shared = 1;
+        }
+    }
+    return !own_edges_outside(h, sa, na, gb, j) ||
+           !own_edges_outside(h, sb, nb, ga, i);
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
+        if (GEOSisEmpty_r(h, g) == 1) {
+            GEOSGeom_destroy_r(h, g);
+            return NULL;
+        }
+        return g;
+    }
+    if (type != GEOS_GEOMETRYCOLLECTION) {
+        GEOSGeom_destroy_r(h, g);
+        return NULL;
+    }
+    int n = GEOSGetNumGeometries_r(h, g), k = 0;
+    GEOSGeometry **polys = malloc((n ? (size_t)n : 1) * sizeof *polys);
+    for (int i = 0; polys && i < n; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+        int t = GEOSGeomTypeId_r(h, p);
+        if (t == GEOS_POLYGON && GEOSisEmpty_r(h, p) == 0)
+            polys[k++] = GEOSGeom_clone_r(h, p);
+    }
+    GEOSGeometry *out = NULL;
+    if (polys && k > 0)
+        out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
+                                          (unsigned int)k);
+    free(polys);
+    GEOSGeom_destroy_r(h, g);
+    return out;
+}
+
+/* ---- worker pool --------------------------------------------------------- */
+
+int pc_thread_count(int threads)
+{
+    if (threads > 0)
+        return threads > 64 ? 64 : threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+struct pool {
+    size_t n, chunk;
+    atomic_size_t next;
+    atomic_int failed;
+    pc_job_fn job;
+    void *arg;
+    pc_progress_fn progress;
+    void *progress_arg;
+    const char *what;
+};
+
+struct worker {
+    struct pool *pool;
+    int index;
+    pc_ctx *ctx;
+    pc_findings found;
+    pc_status st;
+    pthread_t thread;
+};
+
+static void *work(void *p)
+{
+    struct worker *w = p;
+    struct pool *pool = w->pool;
+    for (;;) {
+        if (atomic_load(&pool->failed))
+            break;
+        size_t first = atomic_fetch_add(&pool->next, pool->chunk);
+        if (first >= pool->n)
+            break;
+        size_t count = pool->n - first < pool->chunk ? pool->n - first
+                                                      : pool->chunk;
+        w->st = pool->job(w->ctx, first, count, pool->arg, &w->found);
+        if (w->st == PC_OK && w->index == 0 && pool->progress &&
+            !pool->progress((double)first / (double)pool->n, pool->what,
+                            pool->progress_arg))
+            w->st = pc_error(w->ctx, PC_ERR_INTERNAL, "interrupted");
+        if (w->st != PC_OK) {
+            atomic_store(&pool->failed, 1);
+            break;
+        }
+    }
+    return NULL;
+}
+
+pc_status pc_parallel(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
+                      void *arg, pc_progress_fn progress, void *progress_arg,
+                      const char *what, pc_findings *out)
+{
+    int nt = pc_thread_count(threads);
+    if ((size_t)nt > n / 256 + 1)
+        nt = (int)(n / 256 + 1); /* small jobs: threads cost more than they save */
+    struct pool pool = {n, 1024, 0, 0, job, arg, progress, progress_arg, what};
+    atomic_init(&pool.next, 0);
+    atomic_init(&pool.failed, 0);
+    struct worker *ws = calloc((size_t)nt, sizeof *ws);
+    if (!ws)
+        return PC_OOM(ctx);
+    pc_status st = PC_OK;
+    int started = 0;
+    for (int t = 0; t < nt; t++) {
+        ws[t].pool = &pool;
+        ws[t].index = t;
+        ws[t].ctx = t == 0 ? ctx : pc_ctx_new();
+        if (!ws[t].ctx) {
+            st = PC_OOM(ctx);
+            break;
+        }
+        pc_ctx_set_quiet(ws[t].ctx, 1);
+    }
+    for (int t = 1; st == PC_OK && t < nt; t++) {
+        if (pthread_create(&ws[t].thread, NULL, work, &ws[t]) != 0) {
+            atomic_store(&pool.failed, 1);
+            st = pc_error(ctx, PC_ERR_INTERNAL, "cannot start a thread");
+            break;
+        }
+        started = t;
+    }
+    if (st == PC_OK)
+        work(&ws[0]); /* the calling thread is worker 0 */
+    for (int t = 1; t <= started; t++)
+        pthread_join(ws[t].thread, NULL);
+    for (int t = 0; t < nt; t++) {
+        if (st == PC_OK && ws[t].st != PC_OK) {
+            st = ws[t].st;
+            if (t != 0)
+                pc_error(ctx, st, "%s", pc_ctx_error(ws[t].ctx));
+        }
+        if (st == PC_OK)
+            st = pc_findings_move(ctx, out, &ws[t].found);
+        else
+            pc_findings_clear(ws[t].ctx ? ws[t].ctx : ctx, &ws[t].found);
+    }
+    for (int t = 1; t < nt; t++)
+        pc_ctx_free(ws[t].ctx);
+    free(ws);
+    if (st == PC_OK && progress)
+        progress(1.0, what, progress_arg);
+    return st;
+}

@@ -1,0 +1,69 @@
+/* engine.h: the shared machinery of the spatial rules: per-layer geometry
+ * cache (envelopes and rings as plain arrays), candidate pairs from a GEOS
+ * STRtree computed once per layer pair, the exact-contact filter that lets
+ * touching pairs skip overlay, and a deterministic worker pool. */
+#ifndef PC_ENGINE_H
+#define PC_ENGINE_H
+
+#include <stdint.h>
+
+#include "../core/internal.h"
+#include "plancheck/check.h"
+
+/* Per-feature geometry in plain arrays, read-only once built, shared by all
+ * threads (GEOS prepared geometries are not). */
+typedef struct pc_gcache {
+    size_t n;
+    double *bbox;        /* 4 per feature: minx, miny, maxx, maxy */
+    uint8_t *flags;      /* PC_GC_* */
+    size_t *ring_start;  /* n + 1: rings of feature i are [ring_start[i], ring_start[i+1]) */
+    size_t *coord_start; /* nrings + 1: coords of ring r (closed, xy pairs) */
+    uint32_t *ring_part; /* part (polygon) index of each ring within its feature */
+    double *xy;
+    size_t nrings;
+} pc_gcache;
+
+enum {
+    PC_GC_POLYGONAL = 1, /* a non-empty (multi)polygon */
+    PC_GC_INVALID = 2,   /* not GEOS-valid: the filter must not judge it */
+};
+
+pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
+                          const uint8_t *invalid, pc_gcache *out);
+void pc_gcache_free(pc_gcache *gc);
+
+/* Candidate pairs: envelopes intersect (closed). Self pairs have a < b. */
+typedef struct pc_pairs {
+    uint32_t *a, *b;
+    size_t n, cap;
+} pc_pairs;
+
+pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, pc_pairs *out);
+pc_status pc_pairs_cross(pc_ctx *ctx, const pc_gcache *ga,
+                         const pc_gcache *gb, pc_pairs *out);
+void pc_pairs_clear(pc_pairs *p);
+
+/* 0 when the interiors of feature i of ga and feature j of gb certainly do
+ * not intersect (they are apart, or their boundaries meet only at shared
+ * vertices and identical edges and neither lies inside the other); 1 when
+ * GEOS must decide. Exact: robust orientation, no tolerance. */
+int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
+                        const pc_gcache *gb, size_t j);
+
+/* Runs job(ctx, first, count, arg, out) over [0, n) in chunks on `threads`
+ * threads, each with its own pc_ctx; findings of all threads are appended
+ * to `out` (their order is fixed later by pc_findings_finish). */
+typedef pc_status (*pc_job_fn)(pc_ctx *ctx, size_t first, size_t count,
+                               void *arg, pc_findings *out);
+pc_status pc_parallel(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
+                      void *arg, pc_progress_fn progress, void *progress_arg,
+                      const char *what, pc_findings *out);
+
+/* Number of worker threads to use for `threads` (0 = number of cores). */
+int pc_thread_count(int threads);
+
+/* The polygonal part of a GEOS result (intersection, difference) as a
+ * polygon or multipolygon; NULL when it has none. Takes over `g`. */
+GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g);
+
+#endif

@@ -1,0 +1,224 @@
+/* rules.c: check stage: the rules session: layers, their geometry caches,
+ * candidate pairs computed once per layer pair and shared by every
+ * pairwise rule, feature filters, and the final areas of findings. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plancheck/crs.h"
+#include "rules_internal.h"
+
+pc_status pc_rules_new(pc_ctx *ctx, const pc_crs *crs, pc_area_method method,
+                       int threads, pc_progress_fn progress,
+                       void *progress_arg, pc_rules **out)
+{
+    pc_rules *r = calloc(1, sizeof *r);
+    if (!r)
+        return PC_OOM(ctx);
+    r->crs = crs;
+    r->method = method;
+    r->threads = threads;
+    r->progress = progress;
+    r->progress_arg = progress_arg;
+    pc_status st = pc_area_calc_new(ctx, crs, &r->calc);
+    if (st != PC_OK) {
+        free(r);
+        return st;
+    }
+    *out = r;
+    return PC_OK;
+}
+
+void pc_rules_free(pc_ctx *ctx, pc_rules *r)
+{
+    (void)ctx;
+    if (!r)
+        return;
+    for (int i = 0; i < r->nlayers; i++) {
+        pc_gcache_free(&r->layers[i].gc);
+        free(r->layers[i].id);
+        free(r->layers[i].invalid);
+    }
+    for (size_t k = 0; k < r->npairs; k++)
+        pc_pairs_clear(&r->pairs[k].pairs);
+    free(r->pairs);
+    pc_area_calc_free(r->calc);
+    free(r);
+}
+
+pc_status pc_rules_add_layer(pc_ctx *ctx, pc_rules *r, pc_layer *layer,
+                             const char *id, const char *key_field, int *index)
+{
+    if (r->nlayers == MAX_LAYERS)
+        return pc_error(ctx, PC_ERR_USAGE, "more than %d layers in one run",
+                        MAX_LAYERS);
+    struct rlayer *l = &r->layers[r->nlayers];
+    memset(l, 0, sizeof *l);
+    l->layer = layer;
+    l->id = pc_strdup(id);
+    if (!l->id)
+        return PC_OOM(ctx);
+    l->key = -1;
+    if (key_field && (l->key = pc_layer_field_index(layer, key_field)) < 0) {
+        free(l->id);
+        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no key field '%s'",
+                        layer->source, layer->source_layer, key_field);
+    }
+    if (layer->nfeatures > UINT32_MAX - 1) {
+        free(l->id);
+        return pc_error(ctx, PC_ERR_INPUT, "%s: more than 4e9 features",
+                        layer->source);
+    }
+    *index = r->nlayers++;
+    return PC_OK;
+}
+
+pc_status pc_rules_need_cache(pc_ctx *ctx, pc_rules *r, int i)
+{
+    struct rlayer *l = &r->layers[i];
+    if (l->gc_built)
+        return PC_OK;
+    pc_status st = pc_gcache_build(ctx, l->layer, l->invalid, &l->gc);
+    if (st == PC_OK)
+        l->gc_built = 1;
+    return st;
+}
+
+/* Drops the caches built from a layer's geometries (after repairs). */
+void pc_rules_forget_layer(pc_rules *r, int i)
+{
+    if (r->layers[i].gc_built)
+        pc_gcache_free(&r->layers[i].gc);
+    r->layers[i].gc_built = 0;
+    for (size_t k = 0; k < r->npairs; k++)
+        if (r->pairs[k].a == i || r->pairs[k].b == i) {
+            pc_pairs_clear(&r->pairs[k].pairs);
+            r->pairs[k] = r->pairs[--r->npairs];
+            k--;
+        }
+}
+
+/* Candidate pairs of layers a and b, computed once per session. */
+pc_status pc_rules_need_pairs(pc_ctx *ctx, pc_rules *r, int a, int b,
+                            const pc_pairs **out)
+{
+    for (size_t k = 0; k < r->npairs; k++)
+        if (r->pairs[k].a == a && r->pairs[k].b == b) {
+            *out = &r->pairs[k].pairs;
+            return PC_OK;
+        }
+    pc_status st;
+    if ((st = pc_rules_need_cache(ctx, r, a)) != PC_OK ||
+        (st = pc_rules_need_cache(ctx, r, b)) != PC_OK)
+        return st;
+    struct pairs_entry *p = realloc(r->pairs, (r->npairs + 1) * sizeof *p);
+    if (!p)
+        return PC_OOM(ctx);
+    r->pairs = p;
+    struct pairs_entry *e = &r->pairs[r->npairs];
+    e->a = a;
+    e->b = b;
+    st = a == b ? pc_pairs_self(ctx, &r->layers[a].gc, &e->pairs)
+                : pc_pairs_cross(ctx, &r->layers[a].gc, &r->layers[b].gc,
+                                 &e->pairs);
+    if (st != PC_OK)
+        return st;
+    r->npairs++;
+    *out = &e->pairs;
+    return PC_OK;
+}
+
+const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf,
+                          size_t n)
+{
+    return pc_feature_key(l->layer, l->key, i, buf, n);
+}
+
+/* Feature filter: 1 when feature i of l passes `w`. */
+static int passes(const struct rlayer *l, int field, const pc_where *w,
+                  size_t i)
+{
+    if (field < 0)
+        return 1;
+    char buf[64];
+    const char *t = pc_value_text(l->layer, (size_t)field,
+                                  &l->layer->features[i].values[field], buf,
+                                  sizeof buf);
+    for (size_t k = 0; t && k < w->nvalues; k++)
+        if (strcmp(t, w->values[k]) == 0)
+            return 1;
+    return 0;
+}
+
+pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
+                            const pc_where *w, uint8_t **mask)
+{
+    *mask = NULL;
+    if (!w || !w->field)
+        return PC_OK;
+    int field = pc_layer_field_index(l->layer, w->field);
+    if (field < 0)
+        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
+                        "(named in a rule's filter)", l->layer->source,
+                        l->layer->source_layer, w->field);
+    *mask = malloc(l->layer->nfeatures ? l->layer->nfeatures : 1);
+    if (!*mask)
+        return PC_OOM(ctx);
+    for (size_t i = 0; i < l->layer->nfeatures; i++)
+        (*mask)[i] = (uint8_t)passes(l, field, w, i);
+    return PC_OK;
+}
+
+/* Area of a finding's geometry by the session's method. */
+static pc_status measure(pc_ctx *ctx, pc_rules *r, const GEOSGeometry *g,
+                         pc_area_method method, double *area)
+{
+    return pc_area_calc_area(ctx, r->calc, g, method, area);
+}
+
+/* After a parallel pass the threads measured planar areas; fix the area by
+ * the session's method and drop what falls under the threshold. */
+pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
+                              size_t from, double min_area_m2,
+                              pc_area_method method, const char *rule)
+{
+    size_t w = from;
+    for (size_t k = from; k < f->n; k++) {
+        pc_finding *x = &f->items[k];
+        if (x->geom && rule && strcmp(x->rule, rule) == 0) {
+            double a;
+            pc_status st = measure(ctx, r, x->geom, method, &a);
+            if (st != PC_OK)
+                return st;
+            x->measured_m2 = a;
+            free(x->method);
+            x->method = pc_strdup(pc_area_method_name(method));
+            if (!(a > min_area_m2)) {
+                pc_finding_free(ctx, x);
+                continue;
+            }
+        }
+        f->items[w++] = *x;
+    }
+    f->n = w;
+    return PC_OK;
+}
+
+/* Adds the area to each overlap message once the final area is known. */
+void pc_rules_area_messages(pc_findings *f, size_t from, const char *rule)
+{
+    for (size_t k = from; k < f->n; k++) {
+        pc_finding *x = &f->items[k];
+        if (strcmp(x->rule, rule) != 0 || !x->message)
+            continue;
+        char *m = pc_aprintf("%s by %.2f m2 (%s)", x->message, x->measured_m2,
+                             x->method ? x->method : "");
+        if (m) {
+            free(x->message);
+            x->message = m;
+        }
+    }
+}
+

@@ -1,0 +1,51 @@
+/* rules_internal.h: what the rule files share: the session's layers, the
+ * cached candidate pairs, filters and area finishing. */
+#ifndef PC_RULES_INTERNAL_H
+#define PC_RULES_INTERNAL_H
+
+#include "engine.h"
+
+#define MAX_LAYERS 64
+
+struct rlayer {
+    pc_layer *layer;
+    char *id;
+    int key;               /* key field index, -1: FID */
+    pc_gcache gc;
+    int gc_built;
+    uint8_t *invalid;      /* from the validity rule, or NULL */
+};
+
+struct pairs_entry {
+    int a, b;
+    pc_pairs pairs;
+};
+
+struct pc_rules {
+    const pc_crs *crs;
+    pc_area_method method;
+    int threads;
+    pc_progress_fn progress;
+    void *progress_arg;
+    pc_area_calc *calc;
+    struct rlayer layers[MAX_LAYERS];
+    int nlayers;
+    struct pairs_entry *pairs;
+    size_t npairs;
+};
+
+pc_status pc_rules_need_cache(pc_ctx *ctx, pc_rules *r, int i);
+pc_status pc_rules_need_pairs(pc_ctx *ctx, pc_rules *r, int a, int b,
+                              const pc_pairs **out);
+void pc_rules_forget_layer(pc_rules *r, int i);
+const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf, size_t n);
+pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
+                              const pc_where *w, uint8_t **mask);
+pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
+                                size_t from, double min_area_m2,
+                                pc_area_method method, const char *rule);
+/* Appends " by <area> m2 (<method>)" to the messages of `rule`'s findings
+ * from index `from` on. */
+void pc_rules_area_messages(pc_findings *f, size_t from, const char *rule);
+
+#endif

@@ -1,0 +1,74 @@
+/* slivers.c: check stage: polygons too small, too thin or too narrow to be
+ * real parcels (digitising leftovers). Thresholds use the planar area in
+ * the working CRS. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_internal.h"
+
+struct sliver_job {
+    struct rlayer *l;
+    const pc_sliver_opts *o;
+};
+
+static pc_status sliver_chunk(pc_ctx *ctx, size_t first, size_t count,
+                              void *arg, pc_findings *out)
+{
+    struct sliver_job *job = arg;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    const pc_sliver_opts *o = job->o;
+    for (size_t i = first; i < first + count; i++) {
+        const pc_feature *f = &job->l->layer->features[i];
+        if (!f->geom || !(job->l->gc.flags[i] & PC_GC_POLYGONAL))
+            continue;
+        double area = 0, perim = 0, width = NAN;
+        GEOSArea_r(h, f->geom, &area);
+        GEOSLength_r(h, f->geom, &perim);
+        double thin = perim > 0 ? 4 * M_PI * area / (perim * perim) : 0;
+        int small = o->max_area_m2 > 0 && area < o->max_area_m2;
+        int thinq = o->min_thinness > 0 && thin < o->min_thinness;
+        int narrow = 0;
+        if (o->min_width_m > 0) {
+            GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(h, f->geom, 0.001);
+            double radius;
+            if (mic && GEOSLength_r(h, mic, &radius))
+                width = 2 * radius;
+            if (mic)
+                GEOSGeom_destroy_r(h, mic);
+            narrow = width < o->min_width_m;
+        }
+        if (!small && !thinq && !narrow)
+            continue;
+        char key[256], msg[512];
+        pc_finding fd = pc_finding_init("sliver", o->severity);
+        fd.layer = job->l->id;
+        fd.key = (char *)pc_rules_key(job->l, i, key, sizeof key);
+        fd.fid = f->fid;
+        fd.repaired = f->repaired;
+        fd.measured_m2 = area;
+        fd.method = "planar";
+        fd.geom = GEOSGeom_clone_r(h, f->geom);
+        fd.message = msg;
+        snprintf(msg, sizeof msg, "sliver: %s%s%sarea %.2f m2, thinness %.4f, "
+                 "width %.2f m", small ? "small, " : "", thinq ? "thin, " : "",
+                 narrow ? "narrow, " : "", area, thin, width);
+        pc_status st = pc_findings_add(ctx, out, &fd);
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+pc_status pc_rules_slivers(pc_ctx *ctx, pc_rules *r, int layer,
+                           const pc_sliver_opts *o, pc_findings *out)
+{
+    pc_status st = pc_rules_need_cache(ctx, r, layer);
+    if (st != PC_OK)
+        return st;
+    struct sliver_job job = {&r->layers[layer], o};
+    return pc_parallel(ctx, r->layers[layer].layer->nfeatures, r->threads,
+                       sliver_chunk, &job, r->progress, r->progress_arg,
+                       "slivers", out);
+}
