@@ -105,6 +105,8 @@ typedef struct pc_overlap_opts {
     int duplicates;          /* also report identical geometries as
                                 rule "duplicate" (within a layer) */
     int overlaps;            /* report overlaps (0: duplicates only) */
+    int ellipsoidal;         /* areas ellipsoidal whatever the session's
+                                method (三区三线 conflicts) */
     pc_where where_a, where_b;
 } pc_overlap_opts;
 
@@ -119,7 +121,8 @@ typedef struct pc_gap_opts {
     pc_severity severity;
     double min_area_m2;      /* gaps up to this area are noise, not reported */
     double max_area_m2;      /* 0: no upper limit; larger gaps are voids */
-    double max_width_m;      /* 0: any width; else only gaps narrower */
+    double max_width_m;      /* 0: any width; else only gaps narrower,
+                                width = 2 × area / perimeter */
 } pc_gap_opts;
 
 /* Areas enclosed by the features of `layer` and covered by none (rule
@@ -135,6 +138,7 @@ typedef struct pc_containment_opts {
     double tolerance_m2;     /* parts outside up to this area are noise */
     const char *ref_field;   /* field of `layer` naming its container's key;
                                 NULL: any feature of the container layer */
+    int ellipsoidal;         /* as in pc_overlap_opts */
     pc_where where;
 } pc_containment_opts;
 
@@ -149,8 +153,8 @@ typedef struct pc_sliver_opts {
     pc_severity severity;
     double max_area_m2;      /* polygons smaller than this (0: off) */
     double min_thinness;     /* 4πA/P² below this (0: off; 1 = a circle) */
-    double min_width_m;      /* narrower than this: twice the radius of
-                                the largest inscribed circle (0: off) */
+    double min_width_m;      /* narrower than this, width = 2 × area /
+                                perimeter, a strip's width (0: off) */
 } pc_sliver_opts;
 
 pc_status pc_rules_slivers(pc_ctx *ctx, pc_rules *rules, int layer,

@@ -34,6 +34,48 @@ typedef struct pc_plan_layer {
     int line;
 } pc_plan_layer;
 
+typedef enum pc_rule_kind {
+    PC_RULE_VALIDITY,
+    PC_RULE_OVERLAP,         /* within one layer */
+    PC_RULE_DUPLICATES,
+    PC_RULE_OVERLAP_BETWEEN, /* layer vs layer2 */
+    PC_RULE_CONTAINMENT,     /* layer inside layer2 */
+    PC_RULE_GAPS,            /* layer, optional boundary layer2 */
+    PC_RULE_SLIVERS,
+    PC_RULE_SQSX             /* 三区三线 */
+} pc_rule_kind;
+
+typedef struct pc_plan_where {
+    char *field;
+    char **values;
+    size_t nvalues;
+} pc_plan_where;
+
+/* One rule to run, as the plan file states it (a rule listed for several
+ * layers becomes one entry per layer). Layers are plan layer ids. */
+typedef struct pc_plan_rule {
+    pc_rule_kind kind;
+    int line;
+    pc_severity severity;
+    char *layer;
+    char *layer2;          /* overlap_between b, containment container,
+                              gaps boundary; or NULL */
+    char *key_field;       /* containment: field naming the container */
+    double min_area_m2;    /* overlap, overlap_between, gaps */
+    double max_area_m2;    /* gaps, slivers */
+    double max_width_m;    /* gaps */
+    double tolerance_m2;   /* containment, sqsx */
+    double min_thinness;   /* slivers */
+    double min_width_m;    /* slivers */
+    int allow_selftouching_rings; /* validity */
+    int repair;            /* validity */
+    int duplicates;        /* overlap: also report identical geometries */
+    pc_plan_where where;   /* filter on layer (overlap_between a, containment,
+                              sqsx construction parcels) */
+    pc_plan_where where2;  /* filter on layer2 */
+    char *farmland, *eco_redline; /* sqsx; urban boundary is layer2 */
+} pc_plan_rule;
+
 typedef struct pc_plan {
     char *path;          /* as given */
     char *dir;           /* directory of the plan file */
@@ -49,7 +91,13 @@ typedef struct pc_plan {
     pc_severity area_severity;
     pc_plan_layer *layers;
     size_t nlayers;
+    pc_plan_rule *rules;
+    size_t nrules;
+    int threads;         /* 0: one per core */
 } pc_plan;
+
+/* Index of a layer id in plan->layers, or -1. */
+int pc_plan_layer_index(const pc_plan *plan, const char *id);
 
 /* Loads and validates a plan file. Unknown keys, wrong types, missing
  * sections and bad values are PC_ERR_INPUT with "file:line: ..." in the

@@ -16,6 +16,7 @@ typedef struct pc_run_opts {
     int overwrite;
     int fail_on_set;           /* 1: fail_on below overrides the plan's */
     pc_severity fail_on;
+    int threads;               /* > 0 overrides the plan's `threads` */
     pc_progress_fn progress;
     void *progress_arg;
 } pc_run_opts;
@@ -50,6 +51,11 @@ typedef struct pc_run_result {
  * the caller decides the exit code from result->findings and fail_on
  * (pc_run_exit_code). On error nothing was written and result is empty. */
 pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *result);
+
+/* The same for a plan built in memory (plancheck check): takes over `plan`
+ * (freed with the result, or on error). opts->plan_path is ignored. */
+pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan, const pc_run_opts *opts,
+                      pc_run_result *result);
 void pc_run_result_clear(pc_ctx *ctx, pc_run_result *result);
 
 /* 0 when no finding is at or above fail_on, else 1. */

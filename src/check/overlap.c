@@ -121,8 +121,10 @@ pc_status pc_rules_overlap(pc_ctx *ctx, pc_rules *r, int a, int b,
     st = pc_parallel(ctx, pairs->n, r->threads, overlap_chunk, &job,
                      r->progress, r->progress_arg, opts->rule, out);
     if (st == PC_OK)
-        st = pc_rules_finish_areas(ctx, r, out, from, opts->min_area_m2, r->method,
-                          opts->rule);
+        st = pc_rules_finish_areas(ctx, r, out, from, opts->min_area_m2,
+                                   opts->ellipsoidal ? PC_AREA_ELLIPSOIDAL
+                                                     : r->method,
+                                   opts->rule);
     if (st == PC_OK)
         pc_rules_area_messages(out, from, opts->rule);
 done:

@@ -31,12 +31,8 @@ static pc_status sliver_chunk(pc_ctx *ctx, size_t first, size_t count,
         int thinq = o->min_thinness > 0 && thin < o->min_thinness;
         int narrow = 0;
         if (o->min_width_m > 0) {
-            GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(h, f->geom, 0.001);
-            double radius;
-            if (mic && GEOSLength_r(h, mic, &radius))
-                width = 2 * radius;
-            if (mic)
-                GEOSGeom_destroy_r(h, mic);
+            /* 2A/P: the width of a strip; see gaps.c */
+            width = perim > 0 ? 2 * area / perim : 0;
             narrow = width < o->min_width_m;
         }
         if (!small && !thinq && !narrow)
@@ -51,9 +47,16 @@ static pc_status sliver_chunk(pc_ctx *ctx, size_t first, size_t count,
         fd.method = "planar";
         fd.geom = GEOSGeom_clone_r(h, f->geom);
         fd.message = msg;
-        snprintf(msg, sizeof msg, "sliver: %s%s%sarea %.2f m2, thinness %.4f, "
-                 "width %.2f m", small ? "small, " : "", thinq ? "thin, " : "",
-                 narrow ? "narrow, " : "", area, thin, width);
+        int len = snprintf(msg, sizeof msg, "sliver (%s%s%s): area %.2f m2, "
+                           "thinness %.4f", small ? "small" : "",
+                           small && (thinq || narrow) ? ", " : "",
+                           thinq && narrow ? "thin, narrow"
+                           : thinq         ? "thin"
+                           : narrow        ? "narrow"
+                                           : "",
+                           area, thin);
+        if (isfinite(width) && len > 0 && (size_t)len < sizeof msg)
+            snprintf(msg + len, sizeof msg - (size_t)len, ", width %.2f m", width);
         pc_status st = pc_findings_add(ctx, out, &fd);
         if (st != PC_OK)
             return st;

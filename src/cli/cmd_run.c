@@ -4,6 +4,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -25,6 +26,8 @@ static const char run_help[] =
     "      --overwrite      replace an existing output\n"
     "      --fail-on LEVEL  error (default), warning, info or never: exit 1\n"
     "                       when a finding is at or above LEVEL\n"
+    "      --threads N      worker threads for the spatial rules (default:\n"
+    "                       the plan's `threads`, else one per core)\n"
     "      --json           JSON summary on stdout instead of text\n"
     "  -q, --quiet          no summary, warnings or progress (errors only)\n"
     "  -h, --help           this help\n"
@@ -87,7 +90,11 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
         json_object_object_add(o, "layer", json_object_new_string(f->layer));
         json_object_object_add(o, "fid", f->fid >= 0 ? json_object_new_int64(f->fid) : NULL);
         json_object_object_add(o, "key", f->key ? json_object_new_string(f->key) : NULL);
+        json_object_object_add(o, "layer2", f->layer2 ? json_object_new_string(f->layer2) : NULL);
+        json_object_object_add(o, "fid2", f->fid2 >= 0 ? json_object_new_int64(f->fid2) : NULL);
+        json_object_object_add(o, "key2", f->key2 ? json_object_new_string(f->key2) : NULL);
         json_object_object_add(o, "field", f->field ? json_object_new_string(f->field) : NULL);
+        json_object_object_add(o, "repaired", json_object_new_boolean(f->repaired));
         json_object_object_add(o, "measured_m2", jdouble(f->measured_m2));
         json_object_object_add(o, "declared_m2", jdouble(f->declared_m2));
         json_object_object_add(o, "diff_m2", jdouble(f->diff_m2));
@@ -182,11 +189,12 @@ static int run_progress(double complete, const char *message, void *arg)
 
 int pc_cmd_run(int argc, char **argv)
 {
-    enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON };
+    enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON, OPT_THREADS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"overwrite", no_argument, NULL, OPT_OVERWRITE},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"json", no_argument, NULL, OPT_JSON},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -207,6 +215,15 @@ int pc_cmd_run(int argc, char **argv)
                                     "warning, info or never", optarg);
             opts.fail_on_set = 1;
             break;
+        case OPT_THREADS: {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 1 || t > 64)
+                return pc_cli_usage("run ", "--threads '%s': expected 1..64",
+                                    optarg);
+            opts.threads = (int)t;
+            break;
+        }
         case OPT_JSON: as_json = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(run_help, stdout); return 0;

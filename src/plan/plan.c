@@ -1,6 +1,7 @@
 /* plan.c: plan stage: loads and validates the YAML plan file (libfyaml).
  * Every problem is reported as "file:line: what, expected what". */
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,35 +313,319 @@ static pc_status load_layer(struct loader *L, const char *id,
     return PC_OK;
 }
 
+/* A list of strings: a YAML sequence of scalars, or one scalar. */
+static pc_status get_string_list(struct loader *L, struct fy_node *n, int line,
+                                 const char *what, char ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    size_t cap = fy_node_is_sequence(n) ? (size_t)fy_node_sequence_item_count(n)
+                                        : 1;
+    char **list = calloc(cap ? cap : 1, sizeof *list);
+    if (!list)
+        return PC_OOM(L->ctx);
+    pc_status st = PC_OK;
+    if (fy_node_is_sequence(n)) {
+        void *it = NULL;
+        struct fy_node *item;
+        while (st == PC_OK && (item = fy_node_sequence_iterate(n, &it)))
+            st = get_string(L, item, line, what, &list[(*count)++]);
+    } else {
+        st = get_string(L, n, line, what, &list[(*count)++]);
+    }
+    *out = list;
+    return st;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+static pc_status get_where(struct loader *L, struct fy_node *n, int line,
+                           const char *what, pc_plan_where *w)
+{
+    static const char *const keys[] = {"field", "values", NULL};
+    pc_status st = need_mapping(L, n, line, what, keys);
+    if (st != PC_OK)
+        return st;
+    int kl;
+    struct fy_node *v;
+    if (!(v = lookup(n, "field", &kl, line)) || !lookup(n, "values", NULL, line))
+        return fail(L, node_line(n, line), "%s needs `field:` and `values:` "
+                    "(the feature filter)", what);
+    if ((st = get_string(L, v, kl, "field", &w->field)) != PC_OK)
+        return st;
+    v = lookup(n, "values", &kl, line);
+    return get_string_list(L, v, kl, "values", &w->values, &w->nvalues);
+}
+
+/* Appends a zeroed rule of `kind` with the defaults every rule shares. */
+static pc_plan_rule *new_rule(struct loader *L, pc_rule_kind kind, int line,
+                              pc_severity severity)
+{
+    pc_plan *plan = L->plan;
+    pc_plan_rule *r = realloc(plan->rules, (plan->nrules + 1) * sizeof *r);
+    if (!r)
+        return NULL;
+    plan->rules = r;
+    r = &plan->rules[plan->nrules++];
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->line = line;
+    r->severity = severity;
+    r->min_area_m2 = 0.01;
+    r->tolerance_m2 = 0.01;
+    return r;
+}
+
+/* The options one rule entry may carry; `allowed` lists its keys. */
+struct rule_spec {
+    const char *name;
+    pc_rule_kind kind;
+    pc_severity severity;
+    const char *const *keys;
+    int per_layer; /* `layers:` expands to one rule per layer */
+};
+
+static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
+                                 struct fy_node *n, int line)
+{
+    char what[64];
+    snprintf(what, sizeof what, "rules.%s", spec->name);
+    pc_status st = need_mapping(L, n, line, what, spec->keys);
+    if (st != PC_OK)
+        return st;
+    line = node_line(n, line);
+    /* read the options into a template rule */
+    pc_plan_rule t;
+    memset(&t, 0, sizeof t);
+    t.kind = spec->kind;
+    t.line = line;
+    t.severity = spec->severity;
+    t.min_area_m2 = 0.01;
+    t.tolerance_m2 = spec->kind == PC_RULE_SQSX ? 1.0 : 0.01;
+    int kl, enabled = 1;
+    struct fy_node *v;
+    char **layers = NULL;
+    size_t nlayers = 0;
+    static const struct {
+        const char *key;
+        size_t offset;
+    } numbers[] = {
+        {"min_area_m2", offsetof(pc_plan_rule, min_area_m2)},
+        {"max_area_m2", offsetof(pc_plan_rule, max_area_m2)},
+        {"max_width_m", offsetof(pc_plan_rule, max_width_m)},
+        {"tolerance_m2", offsetof(pc_plan_rule, tolerance_m2)},
+        {"min_thinness", offsetof(pc_plan_rule, min_thinness)},
+        {"min_width_m", offsetof(pc_plan_rule, min_width_m)},
+    };
+    static const struct {
+        const char *key;
+        size_t offset;
+    } strings[] = {
+        {"layer", offsetof(pc_plan_rule, layer)},
+        {"a", offsetof(pc_plan_rule, layer)},
+        {"construction", offsetof(pc_plan_rule, layer)},
+        {"b", offsetof(pc_plan_rule, layer2)},
+        {"container", offsetof(pc_plan_rule, layer2)},
+        {"boundary", offsetof(pc_plan_rule, layer2)},
+        {"urban_boundary", offsetof(pc_plan_rule, layer2)},
+        {"key_field", offsetof(pc_plan_rule, key_field)},
+        {"farmland", offsetof(pc_plan_rule, farmland)},
+        {"eco_redline", offsetof(pc_plan_rule, eco_redline)},
+    };
+    for (size_t k = 0; k < sizeof numbers / sizeof numbers[0] && st == PC_OK; k++)
+        if ((v = lookup(n, numbers[k].key, &kl, line)))
+            st = get_number(L, v, kl, numbers[k].key,
+                            (double *)((char *)&t + numbers[k].offset));
+    for (size_t k = 0; k < sizeof strings / sizeof strings[0] && st == PC_OK; k++)
+        if ((v = lookup(n, strings[k].key, &kl, line)))
+            st = get_string(L, v, kl, strings[k].key,
+                            (char **)((char *)&t + strings[k].offset));
+    if (st == PC_OK && (v = lookup(n, "severity", &kl, line)))
+        st = get_severity(L, v, kl, "severity", &t.severity, 0);
+    if (st == PC_OK && (v = lookup(n, "enabled", &kl, line)))
+        st = get_bool(L, v, kl, "enabled", &enabled);
+    if (st == PC_OK && (v = lookup(n, "allow_selftouching_rings", &kl, line)))
+        st = get_bool(L, v, kl, "allow_selftouching_rings",
+                      &t.allow_selftouching_rings);
+    if (st == PC_OK && (v = lookup(n, "repair", &kl, line)))
+        st = get_bool(L, v, kl, "repair", &t.repair);
+    if (st == PC_OK && (v = lookup(n, "duplicates", &kl, line)))
+        st = get_bool(L, v, kl, "duplicates", &t.duplicates);
+    if (st == PC_OK && ((v = lookup(n, "where", &kl, line)) ||
+                        (v = lookup(n, "where_a", &kl, line))))
+        st = get_where(L, v, kl, "where", &t.where);
+    if (st == PC_OK && (v = lookup(n, "where_b", &kl, line)))
+        st = get_where(L, v, kl, "where_b", &t.where2);
+    if (st == PC_OK && (v = lookup(n, "layers", &kl, line)))
+        st = get_string_list(L, v, kl, "layers", &layers, &nlayers);
+    if (st == PC_OK && spec->per_layer && !layers && !t.layer) {
+        /* no `layers:`: every layer of the plan */
+        layers = calloc(L->plan->nlayers ? L->plan->nlayers : 1, sizeof *layers);
+        for (size_t k = 0; layers && k < L->plan->nlayers; k++)
+            layers[nlayers++] = pc_strdup(L->plan->layers[k].id);
+        if (!layers)
+            st = PC_OOM(L->ctx);
+    }
+    if (st == PC_OK && !spec->per_layer && !t.layer)
+        st = fail(L, line, "%s needs the layer it checks (`%s:`)", what,
+                  spec->kind == PC_RULE_OVERLAP_BETWEEN ? "a"
+                  : spec->kind == PC_RULE_SQSX          ? "construction"
+                                                        : "layer");
+    if (st == PC_OK && (spec->kind == PC_RULE_OVERLAP_BETWEEN ||
+                        spec->kind == PC_RULE_CONTAINMENT) && !t.layer2)
+        st = fail(L, line, "%s needs `%s:`", what,
+                  spec->kind == PC_RULE_CONTAINMENT ? "container" : "b");
+    if (st == PC_OK && spec->kind == PC_RULE_SQSX && !t.layer2 && !t.farmland &&
+        !t.eco_redline)
+        st = fail(L, line, "%s needs at least one of urban_boundary, farmland, "
+                  "eco_redline", what);
+    /* every layer id named must exist */
+    const char *named[] = {t.layer, t.layer2, t.farmland, t.eco_redline};
+    for (size_t k = 0; st == PC_OK && k < 4; k++)
+        if (named[k] && pc_plan_layer_index(L->plan, named[k]) < 0)
+            st = fail(L, line, "%s names layer '%s', which is not under "
+                      "`layers:`", what, named[k]);
+    for (size_t k = 0; st == PC_OK && k < nlayers; k++)
+        if (pc_plan_layer_index(L->plan, layers[k]) < 0)
+            st = fail(L, line, "%s names layer '%s', which is not under "
+                      "`layers:`", what, layers[k]);
+    if (st == PC_OK && enabled) {
+        size_t count = spec->per_layer && layers ? nlayers : 1;
+        for (size_t k = 0; k < count && st == PC_OK; k++) {
+            pc_plan_rule *r = new_rule(L, spec->kind, line, t.severity);
+            if (!r) {
+                st = PC_OOM(L->ctx);
+                break;
+            }
+            pc_plan_rule keep = *r;
+            *r = t;
+            r->kind = keep.kind;
+            /* strings are owned per rule: copy them */
+            r->layer = pc_strdup(spec->per_layer && layers ? layers[k] : t.layer);
+            r->layer2 = pc_strdup(t.layer2);
+            r->key_field = pc_strdup(t.key_field);
+            r->farmland = pc_strdup(t.farmland);
+            r->eco_redline = pc_strdup(t.eco_redline);
+            memset(&r->where, 0, sizeof r->where);
+            memset(&r->where2, 0, sizeof r->where2);
+            r->where.field = pc_strdup(t.where.field);
+            r->where2.field = pc_strdup(t.where2.field);
+            r->where.values = calloc(t.where.nvalues + 1, sizeof(char *));
+            r->where2.values = calloc(t.where2.nvalues + 1, sizeof(char *));
+            if (!r->layer || !r->where.values || !r->where2.values) {
+                st = PC_OOM(L->ctx);
+                break;
+            }
+            for (size_t q = 0; q < t.where.nvalues; q++)
+                r->where.values[r->where.nvalues++] = pc_strdup(t.where.values[q]);
+            for (size_t q = 0; q < t.where2.nvalues; q++)
+                r->where2.values[r->where2.nvalues++] =
+                    pc_strdup(t.where2.values[q]);
+        }
+    }
+    free(t.layer);
+    free(t.layer2);
+    free(t.key_field);
+    free(t.farmland);
+    free(t.eco_redline);
+    free(t.where.field);
+    free_list(t.where.values, t.where.nvalues);
+    free(t.where2.field);
+    free_list(t.where2.values, t.where2.nvalues);
+    free_list(layers, nlayers);
+    return st;
+}
+
 static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
 {
-    static const char *const keys[] = {"area", NULL};
+    static const char *const top[] = {
+        "area", "validity", "overlap", "duplicates", "overlap_between",
+        "containment", "gaps", "slivers", "sanqu_sanxian", NULL};
     static const char *const area_keys[] = {"enabled", "severity", NULL};
-    pc_status st = need_mapping(L, n, line, "rules", keys);
+    static const char *const validity_keys[] = {
+        "layers", "severity", "enabled", "allow_selftouching_rings", "repair",
+        NULL};
+    static const char *const overlap_keys[] = {
+        "layers", "severity", "enabled", "min_area_m2", "duplicates", NULL};
+    static const char *const dup_keys[] = {"layers", "severity", "enabled",
+                                           NULL};
+    static const char *const between_keys[] = {
+        "a", "b", "severity", "enabled", "min_area_m2", "where_a", "where_b",
+        NULL};
+    static const char *const cont_keys[] = {
+        "layer", "container", "key_field", "tolerance_m2", "severity",
+        "enabled", "where", NULL};
+    static const char *const gap_keys[] = {
+        "layer", "boundary", "severity", "enabled", "min_area_m2",
+        "max_area_m2", "max_width_m", NULL};
+    static const char *const sliver_keys[] = {
+        "layers", "severity", "enabled", "max_area_m2", "min_thinness",
+        "min_width_m", NULL};
+    static const char *const sqsx_keys[] = {
+        "construction", "where", "urban_boundary", "farmland", "eco_redline",
+        "tolerance_m2", "severity", "enabled", NULL};
+    static const struct rule_spec specs[] = {
+        {"validity", PC_RULE_VALIDITY, PC_SEV_ERROR, validity_keys, 1},
+        {"overlap", PC_RULE_OVERLAP, PC_SEV_ERROR, overlap_keys, 1},
+        {"duplicates", PC_RULE_DUPLICATES, PC_SEV_ERROR, dup_keys, 1},
+        {"overlap_between", PC_RULE_OVERLAP_BETWEEN, PC_SEV_ERROR, between_keys, 0},
+        {"containment", PC_RULE_CONTAINMENT, PC_SEV_ERROR, cont_keys, 0},
+        {"gaps", PC_RULE_GAPS, PC_SEV_WARNING, gap_keys, 0},
+        {"slivers", PC_RULE_SLIVERS, PC_SEV_WARNING, sliver_keys, 1},
+        {"sanqu_sanxian", PC_RULE_SQSX, PC_SEV_ERROR, sqsx_keys, 0},
+    };
+    pc_status st = need_mapping(L, n, line, "rules", top);
     if (st != PC_OK)
         return st;
     int kl, kl2;
     struct fy_node *area = lookup(n, "area", &kl, line), *v;
-    if (!area)
-        return PC_OK;
-    if ((st = need_mapping(L, area, kl, "rules.area", area_keys)) != PC_OK)
-        return st;
-    if ((v = lookup(area, "enabled", &kl2, kl)) &&
-        (st = get_bool(L, v, kl2, "rules.area.enabled",
-                       &L->plan->area_rule_enabled)) != PC_OK)
-        return st;
-    if ((v = lookup(area, "severity", &kl2, kl)) &&
-        (st = get_severity(L, v, kl2, "rules.area.severity",
-                           &L->plan->area_severity, 0)) != PC_OK)
-        return st;
+    if (area) {
+        if ((st = need_mapping(L, area, kl, "rules.area", area_keys)) != PC_OK)
+            return st;
+        if ((v = lookup(area, "enabled", &kl2, kl)) &&
+            (st = get_bool(L, v, kl2, "rules.area.enabled",
+                           &L->plan->area_rule_enabled)) != PC_OK)
+            return st;
+        if ((v = lookup(area, "severity", &kl2, kl)) &&
+            (st = get_severity(L, v, kl2, "rules.area.severity",
+                               &L->plan->area_severity, 0)) != PC_OK)
+            return st;
+    }
+    /* a fixed order: the run executes rules in the order listed here */
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        if (!(v = lookup(n, specs[k].name, &kl, line)))
+            continue;
+        if (fy_node_is_sequence(v)) {
+            void *it = NULL;
+            struct fy_node *item;
+            while ((item = fy_node_sequence_iterate(v, &it)))
+                if ((st = load_rule_entry(L, &specs[k], item, kl)) != PC_OK)
+                    return st;
+        } else if ((st = load_rule_entry(L, &specs[k], v, kl)) != PC_OK) {
+            return st;
+        }
+    }
     return PC_OK;
+}
+
+int pc_plan_layer_index(const pc_plan *plan, const char *id)
+{
+    for (size_t i = 0; id && i < plan->nlayers; i++)
+        if (strcmp(plan->layers[i].id, id) == 0)
+            return (int)i;
+    return -1;
 }
 
 static pc_status load_root(struct loader *L, struct fy_node *root)
 {
     static const char *const keys[] = {
         "plancheck", "name", "description", "crs", "area_method", "output",
-        "fail_on", "tolerance", "layers", "rules", NULL};
+        "fail_on", "tolerance", "layers", "rules", "threads", NULL};
     pc_plan *plan = L->plan;
     pc_status st = need_mapping(L, root, 1, "the plan file", keys);
     if (st != PC_OK)
@@ -390,9 +675,6 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
     if ((v = lookup(root, "tolerance", &kl, 1)) &&
         (st = load_tolerance(L, v, kl, "tolerance", &plan->tol)) != PC_OK)
         return st;
-    if ((v = lookup(root, "rules", &kl, 1)) &&
-        (st = load_rules(L, v, kl)) != PC_OK)
-        return st;
     int layers_line;
     struct fy_node *layers = lookup(root, "layers", &layers_line, 1);
     if (!layers)
@@ -420,6 +702,22 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
         if ((st = load_layer(L, fy_node_get_scalar0(k), fy_node_pair_value(p),
                              line, &plan->layers[plan->nlayers++])) != PC_OK)
             return st;
+        for (size_t q = 0; q + 1 < plan->nlayers; q++)
+            if (!strcmp(plan->layers[q].id, id))
+                return fail(L, line, "layer id '%s' appears twice", id);
+    }
+    /* rules refer to layers: read them last */
+    if ((v = lookup(root, "rules", &kl, 1)) &&
+        (st = load_rules(L, v, kl)) != PC_OK)
+        return st;
+    if ((v = lookup(root, "threads", &kl, 1))) {
+        double t;
+        if ((st = get_number(L, v, kl, "threads", &t)) != PC_OK)
+            return st;
+        if (t != floor(t) || t > 64)
+            return fail(L, kl, "threads: expected a whole number 0..64 (0: "
+                        "one per core)");
+        plan->threads = (int)t;
     }
     return PC_OK;
 }
@@ -552,6 +850,19 @@ void pc_plan_free(pc_plan *plan)
         free(l->areas);
     }
     free(plan->layers);
+    for (size_t i = 0; i < plan->nrules; i++) {
+        pc_plan_rule *r = &plan->rules[i];
+        free(r->layer);
+        free(r->layer2);
+        free(r->key_field);
+        free(r->farmland);
+        free(r->eco_redline);
+        free(r->where.field);
+        free_list(r->where.values, r->where.nvalues);
+        free(r->where2.field);
+        free_list(r->where2.values, r->where2.nvalues);
+    }
+    free(plan->rules);
     free(plan->path);
     free(plan->dir);
     free(plan->sha256);

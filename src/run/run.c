@@ -216,14 +216,132 @@ static void build_meta(const pc_run_result *r, struct meta *m)
     }
 }
 
+/* Filter of a plan rule as the rules engine takes it. */
+static pc_where where_of(const pc_plan_where *w)
+{
+    pc_where out = {w->field, (const char *const *)w->values, w->nvalues};
+    return out;
+}
+
+/* Runs one rule of the plan in the session. */
+static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
+                          const pc_plan_rule *pr, pc_findings *out)
+{
+    int a = pc_plan_layer_index(plan, pr->layer);
+    int b = pr->layer2 ? pc_plan_layer_index(plan, pr->layer2) : -1;
+    switch (pr->kind) {
+    case PC_RULE_VALIDITY: {
+        pc_validity_opts o = {pr->severity, pr->allow_selftouching_rings,
+                              pr->repair};
+        return pc_rules_validity(ctx, rules, a, &o, out);
+    }
+    case PC_RULE_OVERLAP:
+    case PC_RULE_DUPLICATES: {
+        pc_overlap_opts o = {"overlap", pr->severity, pr->min_area_m2,
+                             pr->kind == PC_RULE_DUPLICATES || pr->duplicates,
+                             pr->kind == PC_RULE_OVERLAP, 0, {0}, {0}};
+        return pc_rules_overlap(ctx, rules, a, a, &o, out);
+    }
+    case PC_RULE_OVERLAP_BETWEEN: {
+        pc_overlap_opts o = {"overlap.between", pr->severity, pr->min_area_m2,
+                             0, 1, 0, where_of(&pr->where), where_of(&pr->where2)};
+        return pc_rules_overlap(ctx, rules, a, b, &o, out);
+    }
+    case PC_RULE_CONTAINMENT: {
+        pc_containment_opts o = {"containment.outside", pr->severity,
+                                 pr->tolerance_m2, pr->key_field, 0,
+                                 where_of(&pr->where)};
+        return pc_rules_containment(ctx, rules, a, b, &o, out);
+    }
+    case PC_RULE_GAPS: {
+        pc_gap_opts o = {pr->severity, pr->min_area_m2, pr->max_area_m2,
+                         pr->max_width_m};
+        return pc_rules_gaps(ctx, rules, a, b, &o, out);
+    }
+    case PC_RULE_SLIVERS: {
+        pc_sliver_opts o = {pr->severity, pr->max_area_m2, pr->min_thinness,
+                            pr->min_width_m};
+        return pc_rules_slivers(ctx, rules, a, &o, out);
+    }
+    case PC_RULE_SQSX: {
+        /* 三区三线: construction parcels inside 城镇开发边界, clear of
+         * 永久基本农田 and 生态保护红线; the three lines clear of each other.
+         * Conflict areas are ellipsoidal, as land surveys report them. */
+        pc_status st = PC_OK;
+        int farm = pr->farmland ? pc_plan_layer_index(plan, pr->farmland) : -1;
+        int eco = pr->eco_redline ? pc_plan_layer_index(plan, pr->eco_redline)
+                                  : -1;
+        pc_where sel = where_of(&pr->where), all = {0};
+        if (b >= 0) {
+            pc_containment_opts o = {"sqsx.outside_ubd", pr->severity,
+                                     pr->tolerance_m2, NULL, 1, sel};
+            st = pc_rules_containment(ctx, rules, a, b, &o, out);
+        }
+        const struct { int layer; const char *rule; } bans[] = {
+            {farm, "sqsx.farmland"}, {eco, "sqsx.eco_redline"}};
+        for (size_t k = 0; k < 2 && st == PC_OK; k++) {
+            if (bans[k].layer < 0)
+                continue;
+            pc_overlap_opts o = {bans[k].rule, pr->severity, pr->tolerance_m2,
+                                 0, 1, 1, sel, all};
+            st = pc_rules_overlap(ctx, rules, a, bans[k].layer, &o, out);
+        }
+        const int lines[3] = {b, farm, eco};
+        for (int x = 0; x < 3 && st == PC_OK; x++)
+            for (int y = x + 1; y < 3 && st == PC_OK; y++) {
+                if (lines[x] < 0 || lines[y] < 0)
+                    continue;
+                pc_overlap_opts o = {"sqsx.lines_overlap", pr->severity,
+                                     pr->tolerance_m2, 0, 1, 1, all, all};
+                st = pc_rules_overlap(ctx, rules, lines[x], lines[y], &o, out);
+            }
+        return st;
+    }
+    }
+    return pc_error(ctx, PC_ERR_INTERNAL, "unknown rule kind %d", (int)pr->kind);
+}
+
+static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
+                           const pc_run_opts *opts, const pc_crs *work,
+                           pc_layer **layers, pc_findings *out)
+{
+    pc_rules *rules = NULL;
+    int threads = opts->threads > 0 ? opts->threads : plan->threads;
+    pc_status st = pc_rules_new(ctx, work, plan->method, threads,
+                                opts->progress, opts->progress_arg, &rules);
+    for (size_t i = 0; i < plan->nlayers && st == PC_OK; i++) {
+        int index;
+        st = pc_rules_add_layer(ctx, rules, layers[i], plan->layers[i].id,
+                                plan->layers[i].key_field, &index);
+    }
+    for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
+        st = run_rule(ctx, rules, plan, &plan->rules[k], out);
+        if (st != PC_OK)
+            st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
+                                 plan->rules[k].line);
+    }
+    pc_rules_free(ctx, rules);
+    return st;
+}
+
 pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *r)
+{
+    pc_plan *plan = NULL;
+    memset(r, 0, sizeof *r);
+    pc_status st = pc_plan_load(ctx, opts->plan_path, &plan);
+    if (st != PC_OK)
+        return st;
+    return pc_run_plan(ctx, plan, opts, r);
+}
+
+pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
+                      pc_run_result *r)
 {
     memset(r, 0, sizeof *r);
     utc_now(r->started_utc, sizeof r->started_utc);
-    pc_status st = pc_plan_load(ctx, opts->plan_path, &r->plan);
-    if (st != PC_OK)
-        return st;
+    r->plan = plan_in;
     const pc_plan *plan = r->plan;
+    pc_status st;
     r->method = plan->method;
     r->fail_on = opts->fail_on_set ? opts->fail_on : plan->fail_on;
 
@@ -290,6 +408,9 @@ pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *r)
         inputs[i] = plan->layers[i].source;
     }
     inputs[n] = plan->path;
+    if (plan->nrules > 0 &&
+        (st = run_rules(ctx, plan, opts, work, layers, &r->findings)) != PC_OK)
+        goto fail;
     if ((st = pc_findings_finish(ctx, &r->findings)) != PC_OK)
         goto fail;
     utc_now(r->finished_utc, sizeof r->finished_utc);

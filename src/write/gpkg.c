@@ -192,8 +192,9 @@ static pc_status write_input_layer(struct writer *w, const pc_out_layer *ol)
     return commit(w);
 }
 
-enum { F_ID, F_RULE, F_SEV, F_LAYER, F_FID, F_KEY, F_FIELD, F_MEAS, F_DECL,
-       F_DIFF, F_PCT, F_TOL, F_DVAL, F_UNIT, F_METHOD, F_MSG, F_COUNT };
+enum { F_ID, F_RULE, F_SEV, F_LAYER, F_FID, F_KEY, F_LAYER2, F_FID2, F_KEY2,
+       F_FIELD, F_MEAS, F_DECL, F_DIFF, F_PCT, F_TOL, F_DVAL, F_UNIT,
+       F_METHOD, F_REPAIRED, F_MSG, F_COUNT };
 
 static const struct {
     const char *name;
@@ -202,11 +203,13 @@ static const struct {
     {"finding_id", OFTString},   {"rule", OFTString},
     {"severity", OFTString},     {"layer", OFTString},
     {"src_fid", OFTInteger64},   {"feature_key", OFTString},
-    {"field", OFTString},        {"measured_m2", OFTReal},
+    {"layer2", OFTString},       {"src_fid2", OFTInteger64},
+    {"feature_key2", OFTString}, {"field", OFTString},        {"measured_m2", OFTReal},
     {"declared_m2", OFTReal},    {"diff_m2", OFTReal},
     {"diff_pct", OFTReal},       {"tolerance_m2", OFTReal},
     {"declared_value", OFTReal}, {"declared_unit", OFTString},
-    {"area_method", OFTString},  {"message", OFTString},
+    {"area_method", OFTString},  {"repaired", OFTInteger},
+    {"message", OFTString},
 };
 
 /* Geometry class of a finding's geometry (NONE when it has none). */
@@ -262,6 +265,12 @@ static pc_status write_findings_layer(struct writer *w, const pc_findings *fs,
         else
             OGR_F_SetFieldNull(of, F_FID);
         set_text(of, F_KEY, f->key);
+        set_text(of, F_LAYER2, f->layer2);
+        if (f->fid2 >= 0)
+            OGR_F_SetFieldInteger64(of, F_FID2, f->fid2);
+        else
+            OGR_F_SetFieldNull(of, F_FID2);
+        set_text(of, F_KEY2, f->key2);
         set_text(of, F_FIELD, f->field);
         set_real(of, F_MEAS, f->measured_m2);
         set_real(of, F_DECL, f->declared_m2);
@@ -271,6 +280,7 @@ static pc_status write_findings_layer(struct writer *w, const pc_findings *fs,
         set_real(of, F_DVAL, f->declared_value);
         set_text(of, F_UNIT, f->unit);
         set_text(of, F_METHOD, f->method);
+        OGR_F_SetFieldInteger(of, F_REPAIRED, f->repaired);
         set_text(of, F_MSG, f->message);
         if (f->geom && finding_class(w->ctx, f) == cls) {
             OGRGeometryH g = to_ogr(w, f->geom, type);
