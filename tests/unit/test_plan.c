@@ -536,11 +536,39 @@ static const struct bad_plan {
      "plancheck: 1\n"                 /* 1 */
      "crs: EPSG:4549\n"               /* 2 */
      "rules:\n"                       /* 3 */
-     "  overlap:\n"                   /* 4 */
+     "  flyover:\n"                   /* 4 */
      "    enabled: true\n"            /* 5 */
      "layers:\n"                      /* 6 */
      "  a: {source: x.shp}\n",        /* 7 */
-     4, 4, "overlap"},
+     4, 4, "flyover"},
+    {"rule_unknown_layer.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  overlap:\n"                   /* 6 */
+     "    layers: [a, nosuch]\n",     /* 7 */
+     7, 7, "nosuch"},
+    {"rule_containment_no_container.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  containment:\n"               /* 6 */
+     "    - {layer: a, tolerance_m2: 1}\n", /* 7 */
+     7, 7, "container"},
+    {"rule_bad_option.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  gaps:\n"                      /* 6 */
+     "    layer: a\n"                 /* 7 */
+     "    min_area: 3\n",             /* 8 */
+     8, 8, "min_area"},
     {"crs_empty.yaml",
      "plancheck: 1\n"                 /* 1 */
      "layers:\n"                      /* 2 */
