@@ -31,6 +31,11 @@ void pc_read_names_free(char **names);
 pc_status pc_read_layer(pc_ctx *ctx, const char *path,
                         const pc_read_opts *opts, pc_layer **out);
 
+/* The CRS of one layer without reading its features (*out NULL when the
+ * layer has none). */
+pc_status pc_read_layer_crs(pc_ctx *ctx, const char *path, const char *layer,
+                            pc_crs **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,8 +12,10 @@
 #include "rules_internal.h"
 
 /* Every polygon part of the layer's polygonal features, cloned, in one
- * collection (invalid ones through MakeValid so the union can run). */
-static GEOSGeometry *all_parts(GEOSContextHandle_t h, const struct rlayer *l)
+ * collection; invalid ones (flagged by the validity rule, or all that GEOS
+ * finds invalid when `check_all`) through MakeValid so the union runs. */
+static GEOSGeometry *all_parts(GEOSContextHandle_t h, const struct rlayer *l,
+                               int check_all)
 {
     size_t cap = 256, n = 0;
     GEOSGeometry **parts = malloc(cap * sizeof *parts);
@@ -22,7 +24,8 @@ static GEOSGeometry *all_parts(GEOSContextHandle_t h, const struct rlayer *l)
         if (!g || !(l->gc.flags[i] & PC_GC_POLYGONAL))
             continue;
         GEOSGeometry *fixed = NULL;
-        if (l->gc.flags[i] & PC_GC_INVALID) {
+        if ((l->gc.flags[i] & PC_GC_INVALID) ||
+            (check_all && GEOSisValid_r(h, g) != 1)) {
             fixed = pc_polygonal_part(h, GEOSMakeValid_r(h, g));
             if (!fixed)
                 continue;
@@ -165,10 +168,15 @@ pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *r, int layer, int boundary,
         return st;
     if (r->progress && !r->progress(0.0, "gaps", r->progress_arg))
         return pc_error(ctx, PC_ERR_INTERNAL, "interrupted");
-    GEOSGeometry *parts = all_parts(h, l);
-    GEOSGeometry *u = parts ? GEOSUnaryUnion_r(h, parts) : NULL;
-    if (parts)
-        GEOSGeom_destroy_r(h, parts);
+    GEOSGeometry *u = NULL;
+    for (int check_all = 0; check_all < 2 && !u; check_all++) {
+        /* first as flagged by the validity rule; if GEOS still fails, with
+         * every invalid polygon made valid */
+        GEOSGeometry *parts = all_parts(h, l, check_all);
+        u = parts ? GEOSUnaryUnion_r(h, parts) : NULL;
+        if (parts)
+            GEOSGeom_destroy_r(h, parts);
+    }
     if (!u)
         return pc_error(ctx, PC_ERR_INTERNAL, "layer %s: union for the gap "
                         "rule failed: %s", l->id, pc_ctx_geos_message(ctx));
@@ -197,7 +205,7 @@ pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *r, int layer, int boundary,
         struct rlayer *b = &r->layers[boundary];
         if ((st = pc_rules_need_cache(ctx, r, boundary)) != PC_OK)
             goto done;
-        GEOSGeometry *bp = all_parts(h, b);
+        GEOSGeometry *bp = all_parts(h, b, 1);
         GEOSGeometry *bu = bp ? GEOSUnaryUnion_r(h, bp) : NULL;
         if (bp)
             GEOSGeom_destroy_r(h, bp);

@@ -10,6 +10,14 @@
 /* Each command returns the process exit code (README "Exit codes"). */
 int pc_cmd_info(int argc, char **argv);
 int pc_cmd_run(int argc, char **argv);
+int pc_cmd_check(int argc, char **argv);
+
+struct pc_plan;
+struct pc_run_opts;
+/* Runs a plan (loaded from opts->plan_path when plan is NULL, else taken
+ * over), prints the summary and returns the exit code. */
+int pc_cli_run_plan(struct pc_plan *plan, struct pc_run_opts *opts, int quiet,
+                    int as_json);
 
 /* Prints "plancheck: <msg>" on stderr (one line) and returns status. */
 int pc_cli_fail(int status, const char *fmt, ...)

@@ -123,7 +123,7 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
 
 static void print_text(const pc_run_result *r, int rc)
 {
-    printf("plancheck run: %s%s%s\n", r->plan->path, r->plan->name ? "  " : "",
+    printf("plancheck: %s%s%s\n", r->plan->path, r->plan->name ? "  " : "",
            r->plan->name ? r->plan->name : "");
     printf("working CRS %s (%s), area method %s\n", r->working_crs,
            r->working_crs_name, pc_area_method_name(r->method));
@@ -187,6 +187,41 @@ static int run_progress(double complete, const char *message, void *arg)
     return 1;
 }
 
+int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
+{
+    pc_ctx *ctx = pc_ctx_new();
+    if (!ctx) {
+        pc_plan_free(plan);
+        return pc_cli_fail(PC_ERR_INTERNAL, "out of memory");
+    }
+    pc_ctx_set_quiet(ctx, quiet);
+    opts->progress = run_progress;
+    opts->progress_arg = &quiet;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pc_run_result r;
+    pc_status st = plan ? pc_run_plan(ctx, plan, opts, &r) : pc_run(ctx, opts, &r);
+    if (st != PC_OK) {
+        /* 128 + signal number, as a shell reports a killed command */
+        int rc = interrupted ? pc_cli_fail(128 + interrupted, "interrupted; no "
+                                           "output written")
+                             : pc_cli_fail(st, "%s", pc_ctx_error(ctx));
+        pc_ctx_free(ctx);
+        return rc;
+    }
+    int rc = pc_run_exit_code(&r);
+    if (as_json)
+        print_json(ctx, &r, rc);
+    else if (!quiet)
+        print_text(&r, rc);
+    pc_run_result_clear(ctx, &r);
+    pc_ctx_free(ctx);
+    return rc;
+}
+
 int pc_cmd_run(int argc, char **argv)
 {
     enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON, OPT_THREADS };
@@ -236,33 +271,5 @@ int pc_cmd_run(int argc, char **argv)
         return pc_cli_usage("run ", optind == argc ? "no plan file given"
                                                     : "give exactly one plan file");
     opts.plan_path = argv[optind];
-    pc_ctx *ctx = pc_ctx_new();
-    if (!ctx)
-        return pc_cli_fail(PC_ERR_INTERNAL, "out of memory");
-    pc_ctx_set_quiet(ctx, quiet);
-    opts.progress = run_progress;
-    opts.progress_arg = &quiet;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    pc_run_result r;
-    pc_status st = pc_run(ctx, &opts, &r);
-    if (st != PC_OK) {
-        /* 128 + signal number, as a shell reports a killed command */
-        int rc = interrupted ? pc_cli_fail(128 + interrupted, "interrupted; no "
-                                           "output written")
-                             : pc_cli_fail(st, "%s", pc_ctx_error(ctx));
-        pc_ctx_free(ctx);
-        return rc;
-    }
-    int rc = pc_run_exit_code(&r);
-    if (as_json)
-        print_json(ctx, &r, rc);
-    else if (!quiet)
-        print_text(&r, rc);
-    pc_run_result_clear(ctx, &r);
-    pc_ctx_free(ctx);
-    return rc;
+    return pc_cli_run_plan(NULL, &opts, quiet, as_json);
 }

@@ -29,6 +29,9 @@ static void print_help(FILE *fp)
             "  info <source>       layers, geometry type, count, CRS, extent,\n"
             "                      fields and total area of a vector source\n"
             "  run <plan.yaml>     the whole check of a plan file\n"
+            "  check <rule> <src>  one spatial rule on files (validity, overlap,\n"
+            "                      duplicates, overlap-between, containment,\n"
+            "                      gaps, slivers)\n"
             "\n"
             "Options for every command: -h/--help, --version, -q/--quiet, --json\n"
             "Run `plancheck <command> --help` for the command's options.\n"
@@ -86,5 +89,7 @@ int main(int argc, char **argv)
         return pc_cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "run"))
         return pc_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return pc_cmd_check(argc - 1, argv + 1);
     return pc_cli_usage(NULL, "unknown command '%s'", cmd);
 }

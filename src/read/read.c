@@ -396,3 +396,28 @@ done:
     *out = layer;
     return PC_OK;
 }
+
+pc_status pc_read_layer_crs(pc_ctx *ctx, const char *path, const char *layer,
+                            pc_crs **out)
+{
+    pc_status st;
+    *out = NULL;
+    GDALDatasetH ds = open_vector(ctx, path, NULL, &st);
+    if (!ds)
+        return st;
+    OGRLayerH lyr = layer ? GDALDatasetGetLayerByName(ds, layer)
+                          : GDALDatasetGetLayerCount(ds) == 1
+                              ? GDALDatasetGetLayer(ds, 0)
+                              : NULL;
+    if (!lyr) {
+        st = pc_error(ctx, PC_ERR_INPUT, layer ? "%s: no layer '%s'"
+                      : "%s: several layers; name one%s", path,
+                      layer ? layer : "");
+    } else {
+        char what[1024];
+        snprintf(what, sizeof what, "%s: layer '%s'", path, OGR_L_GetName(lyr));
+        st = layer_crs(ctx, lyr, what, out);
+    }
+    GDALClose(ds);
+    return st;
+}

@@ -187,8 +187,9 @@ static void build_meta(const pc_run_result *r, struct meta *m)
     const pc_plan *plan = r->plan;
     meta_add(m, pc_strdup("tool"), pc_aprintf("plancheck %s", PC_VERSION));
     meta_add(m, pc_strdup("libraries"), pc_strdup(pc_library_versions()));
-    meta_add(m, pc_strdup("plan_file"), pc_strdup(plan->path));
-    meta_add(m, pc_strdup("plan_sha256"), pc_strdup(plan->sha256));
+    meta_add(m, pc_strdup("plan_file"), pc_strdup(plan->path ? plan->path : ""));
+    meta_add(m, pc_strdup("plan_sha256"),
+             pc_strdup(plan->sha256 ? plan->sha256 : ""));
     meta_add(m, pc_strdup("plan_name"), pc_strdup(plan->name ? plan->name : ""));
     meta_add(m, pc_strdup("working_crs"), pc_strdup(r->working_crs));
     meta_add(m, pc_strdup("working_crs_name"), pc_strdup(r->working_crs_name));
@@ -316,7 +317,7 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     }
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         st = run_rule(ctx, rules, plan, &plan->rules[k], out);
-        if (st != PC_OK)
+        if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
                                  plan->rules[k].line);
     }
@@ -354,16 +355,30 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
 
     char what[1024];
     snprintf(what, sizeof what, "%s: crs", plan->path);
-    if ((st = pc_crs_from_string(ctx, plan->crs, what, &work)) != PC_OK)
-        goto fail;
-    if (!pc_crs_is_projected(work)) {
+    if (plan->crs) {
+        if ((st = pc_crs_from_string(ctx, plan->crs, what, &work)) != PC_OK)
+            goto fail;
+    } else if (plan->nlayers > 0) {
+        /* no working CRS given (plancheck check): the first layer's own */
+        st = pc_read_layer_crs(ctx, plan->layers[0].source,
+                               plan->layers[0].layer, &work);
+        if (st != PC_OK)
+            goto fail;
+        if (!work) {
+            st = pc_error(ctx, PC_ERR_CRS, "%s: the layer has no CRS; give "
+                          "--crs", plan->layers[0].source);
+            goto fail;
+        }
+    }
+    if (!work || !pc_crs_is_projected(work)) {
         st = pc_error(ctx, PC_ERR_CRS, "%s: working CRS %s is not projected: "
-                      "measuring in a geographic CRS is refused (use e.g. "
-                      "EPSG:4549)", plan->path, plan->crs);
+                      "measuring in a geographic CRS is refused (give a "
+                      "projected CRS, e.g. EPSG:4549)", plan->path,
+                      work ? pc_crs_name(work) : "(none)");
         goto fail;
     }
     const char *auth = pc_crs_authority(work);
-    r->working_crs = pc_strdup(auth ? auth : plan->crs);
+    r->working_crs = pc_strdup(auth ? auth : pc_crs_name(work));
     r->working_crs_name = pc_strdup(pc_crs_name(work));
 
     const char *target = opts->output ? opts->output : plan->output;
@@ -407,7 +422,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
         out[i].areas = &areas[i];
         inputs[i] = plan->layers[i].source;
     }
-    inputs[n] = plan->path;
+    inputs[n] = plan->path ? plan->path : "";
     if (plan->nrules > 0 &&
         (st = run_rules(ctx, plan, opts, work, layers, &r->findings)) != PC_OK)
         goto fail;
