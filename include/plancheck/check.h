@@ -121,8 +121,9 @@ typedef struct pc_gap_opts {
     pc_severity severity;
     double min_area_m2;      /* gaps up to this area are noise, not reported */
     double max_area_m2;      /* 0: no upper limit; larger gaps are voids */
-    double max_width_m;      /* 0: any width; else only gaps narrower,
-                                width = 2 × area / perimeter */
+    double max_width_m;      /* 0: any width; else only gaps narrower;
+                                width of the rectangle with the gap's
+                                area and perimeter */
 } pc_gap_opts;
 
 /* Areas enclosed by the features of `layer` and covered by none (rule
@@ -153,8 +154,9 @@ typedef struct pc_sliver_opts {
     pc_severity severity;
     double max_area_m2;      /* polygons smaller than this (0: off) */
     double min_thinness;     /* 4πA/P² below this (0: off; 1 = a circle) */
-    double min_width_m;      /* narrower than this, width = 2 × area /
-                                perimeter, a strip's width (0: off) */
+    double min_width_m;      /* narrower than this (0: off); width of the
+                                rectangle with the same area and
+                                perimeter */
 } pc_sliver_opts;
 
 pc_status pc_rules_slivers(pc_ctx *ctx, pc_rules *rules, int layer,

@@ -469,6 +469,16 @@ int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
            !own_edges_outside(h, sb, nb, ga, i);
 }
 
+double pc_equivalent_width(double area, double perimeter)
+{
+    double disc = perimeter * perimeter - 16 * area;
+    if (area <= 0 || perimeter <= 0)
+        return 0;
+    if (disc <= 0)
+        return sqrt(area);
+    return (perimeter - sqrt(disc)) / 4;
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)

@@ -62,6 +62,12 @@ pc_status pc_parallel(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
 /* Number of worker threads to use for `threads` (0 = number of cores). */
 int pc_thread_count(int threads);
 
+/* Width of the rectangle with the same area and perimeter as a polygon:
+ * the strip width for long thin shapes, the side for a square; sqrt(area)
+ * for shapes rounder than a square. Cheap where the largest inscribed
+ * circle costs seconds on long slivers. */
+double pc_equivalent_width(double area, double perimeter);
+
 /* The polygonal part of a GEOS result (intersection, difference) as a
  * polygon or multipolygon; NULL when it has none. Takes over `g`. */
 GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g);

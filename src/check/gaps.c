@@ -106,13 +106,10 @@ static pc_status add_gap(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
         GEOSGeom_destroy_r(h, gap);
         return st;
     }
-    /* Width as 2A/P: exact for a long strip of constant width (the usual
-     * gap between two digitised edges), cheap for thousands of gaps; the
-     * largest inscribed circle costs seconds on long thin slivers. */
     double perim = 0, planar = 0;
     GEOSLength_r(h, gap, &perim);
     GEOSArea_r(h, gap, &planar);
-    double width = perim > 0 ? 2 * planar / perim : 0;
+    double width = pc_equivalent_width(planar, perim);
     if (o->max_width_m > 0 && !(width <= o->max_width_m)) {
         GEOSGeom_destroy_r(h, gap);
         return PC_OK;

@@ -31,8 +31,7 @@ static pc_status sliver_chunk(pc_ctx *ctx, size_t first, size_t count,
         int thinq = o->min_thinness > 0 && thin < o->min_thinness;
         int narrow = 0;
         if (o->min_width_m > 0) {
-            /* 2A/P: the width of a strip; see gaps.c */
-            width = perim > 0 ? 2 * area / perim : 0;
+            width = pc_equivalent_width(area, perim);
             narrow = width < o->min_width_m;
         }
         if (!small && !thinq && !narrow)

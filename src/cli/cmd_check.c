@@ -41,7 +41,8 @@ static const char check_help[] =
     "      --max-area M2     gaps: larger ones are voids; slivers: smaller\n"
     "                        ones are slivers\n"
     "      --max-width M     gaps: only narrower ones\n"
-    "      --min-width M     slivers: narrower ones (width = 2 area/perimeter)\n"
+    "      --min-width M     slivers: narrower ones (width of the rectangle\n"
+    "                        with the same area and perimeter)\n"
     "      --min-thinness T  slivers: 4πA/P² below T\n"
     "      --tolerance M2    containment: outside parts up to this are noise\n"
     "                        (default 0.01)\n"
@@ -49,7 +50,8 @@ static const char check_help[] =
     "                        (--key2) of its container in <source2>\n"
     "      --allow-selftouching-rings  validity: accept ESRI-style rings\n"
     "      --repair          validity: repair with MakeValid for other rules\n"
-    "      --severity S      error (default), warning or info\n"
+    "      --severity S      error, warning or info (default: warning for\n"
+    "                        gaps and slivers, else error)\n"
     "      --threads N       worker threads (default: one per core)\n"
     "      --overwrite       replace an existing output\n"
     "      --fail-on LEVEL   error (default), warning, info or never\n"
@@ -173,7 +175,10 @@ int pc_cmd_check(int argc, char **argv)
     pc_plan_rule rule;
     memset(&rule, 0, sizeof rule);
     rule.kind = rule_names[ri].kind;
-    rule.severity = PC_SEV_ERROR;
+    /* the plan file's defaults: gaps and slivers are warnings */
+    rule.severity = rule.kind == PC_RULE_GAPS || rule.kind == PC_RULE_SLIVERS
+                        ? PC_SEV_WARNING
+                        : PC_SEV_ERROR;
     rule.min_area_m2 = 0.01;
     rule.tolerance_m2 = 0.01;
     pc_area_method method = PC_AREA_ELLIPSOIDAL;
