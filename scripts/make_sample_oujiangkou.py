@@ -23,7 +23,9 @@ What is real and what is not:
     the exact area of what is written is checked before any file is made.
 
 Outputs (all in EPSG:4549 except projects.geojson, which is lon/lat):
-  oujiangkou.gpkg   layers plan_boundary (1 feature) and zones
+  oujiangkou.gpkg   layers plan_boundary (1 feature), zones, areas (the three
+                    plan areas again, for the gap rule) and the 三区三线
+                    layers urban_boundary, eco_redline and farmland
   parcels.shp       coded parcels, attributes GBK-encoded (.cpg written)
   projects.geojson  land-using projects without a parcel code
 
@@ -171,7 +173,9 @@ ZONES = [
     dict(code="Z20", name="灵昆城镇开发边界（集中建设区）", parent="Z19",
          land_use=None,
          decl=fig("8", "平方公里", 1, "约 8 平方公里的城镇开发边界"), alt=None,
-         line=331, note="south part of Z19 (南生活, L331; schematic)"),
+         line=331,
+         note="east block of Z19 holding Z21, Z22 and 九珑湖 (城市成片开发, "
+              "L1309, is inside the boundary, L331); = urban_boundary UDB1"),
     dict(code="Z21", name="灵昆城中村改造范围", parent="Z20", land_use=None,
          decl=fig("5600", "亩", 1, "开发规模约 5600 亩"), alt=None,
          line=1309,
@@ -188,11 +192,12 @@ ZONES = [
          land_use="IND",
          decl=fig("2000", "亩", 1, "工业用地约 2000 亩"), alt=None,
          line=1309, note=None),
-    dict(code="Z22", name="灵昆产业园（灵昆智能制造产业园）", parent="Z19",
+    dict(code="Z22", name="灵昆产业园（灵昆智能制造产业园）", parent="Z20",
          land_use="IND",
          decl=fig("1412", "亩", 1, "用地面积约 1412 亩"), alt=None,
          line=1042,
-         note="330 国道南侧 (L1186), east Lingkun (L941); same land as P096"),
+         note="330 国道南侧 (L1186), 灵昆岛东部 (L941), 北部 (L1309); in Z20: "
+              "成片开发 (L1309); same land as P096"),
     dict(code="Z26", name="温州综合保税区", parent="Z3", land_use="LOG",
          decl=fig("1.44", "平方公里", 0, "国家批复的规划总面积 1.44 平方公里"),
          alt=alt("2167", "亩", "规划面积 2167 亩"),
@@ -400,8 +405,8 @@ PROJECTS = [
             fig("17.67", "公顷", 0, "吹填形成项目建设用地 17.67 公顷"), 951,
             "Z3", "灵昆作业区 (inferred); beside Z34 on the north edge"),
     project("27", "龙湾区 220 千伏昆东输变电工程", "UTIL",
-            fig("0.8969", "公顷", 0, "总用地面积 0.8969 公顷"), 952, "Z19",
-            "昆东 read as east Lingkun (inferred)"),
+            fig("0.8969", "公顷", 0, "总用地面积 0.8969 公顷"), 952, "Z20",
+            "昆东 read as east Lingkun (inferred); in Z20 (schematic)"),
     project("33", "瓯江口新区二期排涝泵站", "UTIL",
             fig("0.6", "公顷", 1, "占地面积约 0.6 公顷"), 960, "Z12",
             "新区二期 (stated)"),
@@ -547,8 +552,9 @@ PROJECTS = [
             fig("1160", "亩", 1, "用地面积约 1160 亩"), 1072, "Z5",
             "位于浅滩一期东南角; L327 puts 海创园 in 二期 (conflict)"),
     project("126", "九珑湖度假酒店", "COM",
-            fig("19635", "平方米", 0, "总用地面积 19635 平方米"), 1076, "Z19",
-            "九珑湖 in Lingkun (inferred); geometry follows 19635 平方米",
+            fig("19635", "平方米", 0, "总用地面积 19635 平方米"), 1076, "Z20",
+            "九珑湖 in Lingkun (inferred); 九珑湖周边 is 成片开发 (L1309), so "
+            "in Z20; geometry follows 19635 平方米",
             alt_fig=alt("29", "亩", "约 29 亩")),
     project("168", "温州国际博览中心暨世界青年科学家峰会会址", "PUB",
             fig("766", "亩", 0, "总用地面积 766 亩"), 1129, "Z28",
@@ -606,6 +612,80 @@ PROJECTS = [
             fig("3562", "亩", 0, "总面积 3562 亩"), 1170, "Z18",
             "same land as Z18"),
 ]
+
+# 三区三线 layers.  The plan draws none of the three control lines: it asks
+# for them to be drawn (L335, "加强国土空间'三区三线'...的划定和管控") and
+# prints one figure, Lingkun's 约 8 平方公里 城镇开发边界 (L331, L1186).  The
+# layers below hold what the plan states, placed by its clues:
+#   urban_boundary  that boundary, which is zone Z20's footprint.  The plan
+#       gives no boundary for 一期 or 二期, so the sample has none there.
+#   eco_redline     the ecological areas the plan names (no 生态保护红线 map
+#       is printed; L629 names the 海洋生态保护红线 system): the sample's
+#       stand-in for the red line.  Only Z18 has a printed area.
+#   farmland        Lingkun's farmland: the 中部 band of 乡村旅游/美丽乡村
+#       (L665; "中生态", L331; 高标准农田, L657) and the 田园综合体 (L1225).
+#       The plan prints no farmland figure: no area is declared.
+# Rows: code, name, parent (smallest zone containing the feature other than
+# the zone whose land it is; None outside the plan area), land_use, primary
+# figure, alternative, seed line, note.
+LINGKUN_ZONES = ("Z19", "Z20", "Z21", "Z21a", "Z21b", "Z21c", "Z22")
+
+URBAN_BOUNDARY = [
+    dict(code="UDB1", name="灵昆城镇开发边界（集中建设区）", parent="Z19",
+         land_use=None,
+         decl=fig("8", "平方公里", 1, "约 8 平方公里的城镇开发边界"), alt=None,
+         line=331,
+         note="same land as zone Z20; holds 城中村改造 Z21, 产业园 Z22 and "
+              "九珑湖 P126, the 成片开发 areas of L1309 (L331: the boundary's "
+              "集中建设 is 用于城市成片开发); none printed for 一期/二期"),
+]
+
+ECO_REDLINE = [
+    dict(code="ECO1", name="浅滩二期生态修复区（实验）", parent="Z12",
+         land_use="ECO",
+         decl=fig("3562", "亩", 0, "总面积 3562 亩"), alt=None, line=1170,
+         note="same land as zone Z18 and project P199: 生态固滩替堤 along the "
+              "sea edge of 二期"),
+    dict(code="ECO2", name="海螺湿地公园", parent="Z3", land_use="ECO",
+         decl=None, alt=None, line=585,
+         note="建成 (L585); place not stated: 一期北片 NE, beside 北堤湖公园 "
+              "Z31 (assumption); no area printed"),
+    dict(code="ECO3", name="灵昆湿地公园", parent="Z19", land_use="ECO",
+         decl=None, alt=None, line=585,
+         note="加快建设 (L585); place not stated: west tip of 灵昆岛, "
+              "环岛湿地 (L623; assumption); no area printed"),
+    dict(code="ECO4", name="瓯江南口湿地公园", parent=None, land_use="ECO",
+         decl=None, alt=None, line=629,
+         note="谋划 (L629, 海湾生态保护); on the 瓯江南口 flats south of 灵昆, "
+              "outside the plan area (assumption); no area printed"),
+    dict(code="ECO5", name="城市中央绿廊（十里樱花园）/ 中心绿廊风情带",
+         parent="Z2", land_use="ECO",
+         decl=None, alt=None, line=79,
+         note="一期's 北生产、中生态、南生活 (L331): the 中 belt between 一期北片 "
+              "and 南片, 十里 = 5 km (L79, L231, L585); width schematic"),
+    dict(code="ECO6", name="南堤滨水休闲带（生态南堤沿线）", parent="Z4",
+         land_use="ECO",
+         decl=None, alt=None, line=79,
+         note="along the south edge of 一期 (L79; 南堤沿线的生态修复, L325; "
+              "南线滨水观光带, L585; 生态南堤, L1169); width schematic"),
+]
+
+FARMLAND = [
+    dict(code="FARM1", name="灵昆中部 乡村旅游、美丽乡村 农田", parent="Z19",
+         land_use=None, decl=None, alt=None, line=665,
+         note="中部实施乡村旅游和美丽乡村建设 (L665), 中生态 (L331), "
+              "高标准农田 (L657); west of the boundary; no farmland figure "
+              "printed"),
+    dict(code="FARM2", name="灵昆田园综合体（现代农业）", parent="Z19",
+         land_use=None, decl=None, alt=None, line=1225,
+         note="田园综合体 (L659, L1225) and 灵昆农业公园 (L633); place not "
+              "stated: west of FARM1 in the 中部 band (assumption); no "
+              "farmland figure printed"),
+]
+
+# The three plan areas again, on their own, for the gap rule (they must tile
+# the plan boundary); same rows as in ZONES.
+AREAS = ("Z2", "Z12", "Z19")
 
 # Features whose geometry deliberately follows another printed figure or
 # another feature.  value: ("alt",) or ("same", layer, key).
@@ -689,6 +769,13 @@ def pack(region, items, row_height, gap_x=30, gap_y=40, snap=10):
     return out
 
 
+def ring_area(ring):
+    """Exact area of a ring of Fractions (positive when counter-clockwise)."""
+    n = len(ring)
+    return sum(ring[i][0] * ring[(i + 1) % n][1] - ring[(i + 1) % n][0] *
+               ring[i][1] for i in range(n)) / 2
+
+
 def build_layout():
     """Place every feature.  Returns {(layer, key): ring} in local metres."""
     g = {}
@@ -752,25 +839,44 @@ def build_layout():
     g["zones", "Z16"] = rect_wh(2700, -1800, 2000,
                                 target_m2(z["Z16"]["decl"]) / 2000)
 
-    # --- Z19: town development boundary is the south band of the island,
-    # between x = -11000 and the east edge, below a horizontal line solved
-    # for 8 km² (the south edge runs from P5 to P1).
-    mean_south = (P5[1] + P1[1]) / 2
-    z20_top = target_m2(z["Z20"]["decl"]) / (P1[0] - P5[0]) + mean_south
-    g["zones", "Z20"] = [P5, P1, (P1[0], z20_top), (P5[0], z20_top)]
-    # 城中村改造 inside it, split west to east into 工业/居住/商业 with the
+    # --- Z19: the town development boundary (约 8 km², L331) is the east
+    # block of the island, next to 一期, from the north shore to the south
+    # shore: it must hold the 城市成片开发 areas (L331: the boundary's
+    # 集中建设 is 用于城市成片开发), which L1309 names as 灵昆站 TOD, 北部灵昆产业园
+    # and 九珑湖周边, and the 城中村改造 area (灵霓线以南，雁鸣路以西, L1309).
+    # Its north-west corner sits on the north shore (D -> P3) at x = -5390;
+    # the south-west corner slides along the south shore (P1 -> P5) until
+    # the area is 8 km² (the area is affine in that corner's position).  Both
+    # corners are on whole micrometres of their shore line, so the ring stays
+    # inside Z19 after quantisation: fractions of the edge in steps of 1e-8
+    # (8500 m and 900 m x 1e-8 are whole micrometres; the area moves by
+    # about 0.1 m² per step, 1e-8 of 8 km²).
+    def along(p, q, t):
+        return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
+
+    n20 = along(D, P3, Fraction(34, 100))
+
+    def z20_ring(t):
+        return [P1, D, n20, along(P1, P5, t)]
+
+    a0, a1 = ring_area(z20_ring(Q(0))), ring_area(z20_ring(Q(1)))
+    t20 = (target_m2(z["Z20"]["decl"]) - a0) / (a1 - a0)
+    g["zones", "Z20"] = z20_ring(Fraction(round(t20 * 10 ** 8), 10 ** 8))
+    # 城中村改造 in its southern part (灵霓线以南), its east edge 100 m west of
+    # 一期 (雁鸣路以西), split west to east into 工业/居住/商业 with the
     # unallocated 500 亩 left at the east end.
-    z21_h = Q(600)
-    z21_w = target_m2(z["Z21"]["decl"]) / z21_h
-    x = Q(-9400)
-    g["zones", "Z21"] = rect(x, 150, x + z21_w, 150 + z21_h)
+    z21_w = Q(2600)
+    z21_h = target_m2(z["Z21"]["decl"]) / z21_w
+    x = Q(-5200)
+    g["zones", "Z21"] = rect(x, -250, x + z21_w, -250 + z21_h)
     for code in ("Z21c", "Z21b", "Z21a"):
         w = target_m2(z[code]["decl"]) / z21_h
-        g["zones", code] = rect(x, 150, x + w, 150 + z21_h)
+        g["zones", code] = rect(x, -250, x + w, -250 + z21_h)
         x += w
-    # 灵昆产业园 in the east of the island, south of G330, north of Z20.
+    # 灵昆产业园 in the north-east of the island (北部, L1309; 东部, L941),
+    # south of G330 (which would run along the north shore).
     z22_h = target_m2(z["Z22"]["decl"]) / 1600
-    g["zones", "Z22"] = rect(-4300, 1000, -2700, 1000 + z22_h)
+    g["zones", "Z22"] = rect(-4300, 1700, -2700, 1700 + z22_h)
 
     # --- Projects placed by hand (areas from their primary figure).
     p = {d["code"]: d for d in PROJECTS}
@@ -795,16 +901,18 @@ def build_layout():
     up("P051b", 4900, -1800 - target_m2(p["P051b"]["decl"]) / 1600, 1600)
     up("P033", 4750, -3500, 100)
     up("P124", 1100, -2350, 1300)   # 一期东南角, south of the lake
-    # Lingkun: east end of Z20 (outside Z21) for the depot and facilities.
-    up("P005", -3050, -480, 500)
-    up("P006", -3050, -100, 60)
-    up("P172", -2900, -100, 120)
-    up("P184", -2740, -100, 60)
-    up("P186", -3050, 50, 80)
-    up("P187", -2900, 50, 50)
-    up("P185", -3600, 300, 50)      # Z21, east of its allotted parts
-    up("P027", -2700, 850, 100)     # between Z20 and Z22
-    up("P126", -7000, 1200, 150)    # centre of the island, outside Z20
+    # Lingkun, inside Z20: the depot and facilities between 城中村改造 (Z21)
+    # and 产业园 (Z22); the school field in the south (灵南); 九珑湖 hotel at
+    # the west side of Z20.
+    up("P005", -3600, 1250, 500)
+    up("P006", -3050, 1250, 60)
+    up("P172", -2950, 1250, 120)
+    up("P184", -2800, 1250, 60)
+    up("P187", -2800, 1400, 50)
+    up("P027", -2650, 1450, 100)    # 昆东: the east end
+    up("P126", -5000, 1300, 150)
+    up("P186", -2700, -500, 80)     # south of Z21, on the south shore
+    up("P185", -2750, 300, 50)      # Z21, east of its allotted parts
     # Projects whose zone the plan does not state, placed by assumption (their
     # notes say so).  一期北片: the industrial ones in code order, in a band
     # along the south edge of Z3 below 综保区 and the industrial parcel row.
@@ -853,8 +961,8 @@ def build_layout():
     g["parcels", 1166] = rect(-330, -1500, -330 + area_of(1166) / 250, -1250)
     g["parcels", 1083] = rect(-150, -1500, -150 + area_of(1083) / 250, -1250)
     # Lingkun parcels in the village redevelopment area.
-    g["parcels", 1055] = rect(-4200, 400, -4050, 400 + area_of(1055) / 150)
-    g["parcels", 1082] = rect(-5000, 400, -4800, 400 + area_of(1082) / 200)
+    g["parcels", 1055] = rect(-3000, 400, -2850, 400 + area_of(1055) / 150)
+    g["parcels", 1082] = rect(-4000, 400, -3800, 400 + area_of(1082) / 200)
 
     # Industrial row (and the G block) in the north half.
     north = [1046, 1047, 1048, 1049, 1050, 1126]
@@ -887,6 +995,26 @@ def build_layout():
     for (layer, key), rule in GEOMETRY_FOLLOWS.items():
         if rule[0] == "same":
             g[layer, key] = list(g[rule[1], rule[2]])
+
+    # --- 三区三线 layers and the three plan areas on their own.
+    for code in AREAS:
+        g["areas", code] = list(g["zones", code])
+    g["urban_boundary", "UDB1"] = list(g["zones", "Z20"])
+    g["eco_redline", "ECO1"] = list(g["zones", "Z18"])
+    # 海螺湿地公园: free land in the north-east of 一期北片, south of Z31.
+    g["eco_redline", "ECO2"] = rect(1400, 1150, 2400, 1850)
+    # 灵昆湿地公园: the west tip of the island.
+    g["eco_redline", "ECO3"] = rect(-12600, 850, -11100, 1450)
+    # 瓯江南口湿地公园: on the flats of the south channel, off Lingkun's
+    # south shore (outside the plan area).
+    g["eco_redline", "ECO4"] = rect(-9000, -700, -6500, -250)
+    # 中央绿廊 between 一期北片 and 南片 (the 90 m strip both leave free) and
+    # 南堤滨水带 along the south edge of 一期; 4.9 km long, 50 and 40 m wide.
+    g["eco_redline", "ECO5"] = rect(-2450, -30, 2450, 20)
+    g["eco_redline", "ECO6"] = rect(-2450, -2400, 2450, -2360)
+    # Farmland: the 中部 band of the island west of the boundary.
+    g["farmland", "FARM1"] = rect(-8000, 700, -5600, 1400)
+    g["farmland", "FARM2"] = rect(-10500, 700, -8100, 1400)
     return g
 
 
@@ -1018,6 +1146,9 @@ def check_layout(geoms):
             errors.append("%s: parent %s but smallest containing zone is %s"
                           % (k, parent, smallest[1]))
 
+    # 三区三线 layers and the areas layer.
+    check_lines(q, area, expect, zone_keys, tiles, errors)
+
     # Parcels and projects do not overlap each other, except as allowed.
     others = ([("parcels", d["line"]) for d in PARCELS] +
               [("projects", d["code"]) for d in PROJECTS])
@@ -1036,6 +1167,61 @@ def check_layout(geoms):
     if errors:
         raise SystemExit("layout check failed:\n  " + "\n  ".join(errors))
     return q
+
+
+LINE_LAYERS = (("urban_boundary", URBAN_BOUNDARY), ("eco_redline", ECO_REDLINE),
+               ("farmland", FARMLAND))
+
+
+def check_lines(q, area, expect, zone_keys, tiles, errors):
+    """The 三区三线 layers: areas, same land as their zone, parents, the
+    lines clear of each other, construction clear of the red lines and every
+    Lingkun parcel and project inside the town development boundary."""
+    same = {("urban_boundary", "UDB1"): ("zones", "Z20"),
+            ("eco_redline", "ECO1"): ("zones", "Z18")}
+    for code in AREAS:
+        same["areas", code] = ("zones", code)
+    for k, z in same.items():
+        if q[k] != q[z]:
+            errors.append("%s is not the land of %s" % (k, z))
+    lines = []
+    for layer, rows in LINE_LAYERS:
+        for d in rows:
+            k = (layer, d["code"])
+            lines.append(k)
+            if d["decl"]:
+                expect(k, d["decl"])
+            # parent: the smallest zone containing it, other than its own
+            containing = [zk for zk in zone_keys
+                          if zk != same.get(k) and within(q[k], q[zk])]
+            if d["parent"] is None:
+                if containing or not all(interiors_disjoint(q[k], q[t])
+                                         for t in tiles):
+                    errors.append("%s: parent NULL but not outside Z1" % (k,))
+            elif not containing:
+                errors.append("%s: not inside any zone" % (k,))
+            else:
+                smallest = min(containing, key=lambda zk: area[zk])[1]
+                if smallest != d["parent"]:
+                    errors.append("%s: parent %s but smallest containing zone "
+                                  "is %s" % (k, d["parent"], smallest))
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if not interiors_disjoint(q[a], q[b]):
+                errors.append("%s overlaps %s" % (a, b))
+    # Construction (every parcel and project but the ECO ones) stays off the
+    # red lines and the farmland; Lingkun's lies inside the boundary.
+    udb = q["urban_boundary", "UDB1"]
+    built = ([(("parcels", d["line"]), d) for d in PARCELS] +
+             [(("projects", d["code"]), d) for d in PROJECTS])
+    for k, d in built:
+        if d["land_use"] == "ECO":
+            continue
+        for ln in lines:
+            if ln[0] != "urban_boundary" and not interiors_disjoint(q[k], q[ln]):
+                errors.append("%s overlaps %s" % (k, ln))
+        if d["parent"] in LINGKUN_ZONES and not within(q[k], udb):
+            errors.append("%s: in Lingkun but outside UDB1" % (k,))
 
 
 # ---------------------------------------------------------------------------
@@ -1127,6 +1313,12 @@ def generate(out_dir):
            for d in PARCELS]
     pro = [(wkt(geoms["projects", d["code"]]), record("project", d["code"], d))
            for d in PROJECTS]
+    zone_by_code = {d["code"]: d for d in ZONES}
+    extra = [("areas", [(wkt(geoms["areas", c]),
+                         record("zone", c, zone_by_code[c])) for c in AREAS])]
+    for layer, rows in LINE_LAYERS:
+        extra.append((layer, [(wkt(geoms[layer, d["code"]]),
+                               record(layer, d["code"], d)) for d in rows]))
     check_gbk(par)
 
     desc = ("Schematic sample derived from the Wenzhou Oujiangkou industrial "
@@ -1149,6 +1341,11 @@ def generate(out_dir):
                  "-unsetFieldWidth",
                  "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + desc,
                  "-nln", "zones", gpkg, src("zones", zon, "gpkg")])
+        for layer, rows in extra:
+            ogr2ogr(["-update", "-f", "GPKG", "-a_srs", "EPSG:4549",
+                     "-unsetFieldWidth",
+                     "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + desc,
+                     "-nln", layer, gpkg, src(layer, rows, "gpkg")])
         ogr2ogr(["-f", "ESRI Shapefile", "-a_srs", "EPSG:4549",
                  "-lco", "ENCODING=GBK",
                  "-lco", "DBF_DATE_LAST_UPDATE=" + DBF_DATE,
@@ -1173,7 +1370,9 @@ def generate(out_dir):
         for name in OUTPUT_FILES:
             shutil.copyfile(os.path.join(build, name),
                             os.path.join(out_dir, name))
-    return len(bnd), len(zon), len(par), len(pro)
+    return ([("plan_boundary", len(bnd)), ("zones", len(zon))] +
+            [(layer, len(rows)) for layer, rows in extra] +
+            [("parcels", len(par)), ("projects", len(pro))])
 
 
 def main(argv):
@@ -1188,8 +1387,8 @@ def main(argv):
         sys.stderr.write("make_sample_oujiangkou: ogr2ogr not found on PATH\n")
         return 2
     counts = generate(args.out)
-    sys.stderr.write("make_sample_oujiangkou: plan_boundary %d, zones %d, "
-                     "parcels %d, projects %d\n" % counts)
+    sys.stderr.write("make_sample_oujiangkou: %s\n" %
+                     ", ".join("%s %d" % c for c in counts))
     return 0
 
 

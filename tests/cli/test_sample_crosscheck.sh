@@ -22,8 +22,9 @@ rc=$?
 
 sql() { spatialite -bail -batch :memory: "ATTACH '$OUT' AS o; $1" 2>"$T/sql.err" | grep -v '^$'; }
 
-# Layers and their declared-area attributes, as in the sample plan.
-layers="boundary zones parcels projects"
+# Layers and their declared-area attributes, as in the sample plan (the
+# layers without declared areas, areas and farmland, are left out).
+layers="boundary zones parcels projects urban_boundary eco_redline"
 
 for l in $layers; do
   # planar: GEOS area in plancheck vs SpatiaLite's ST_Area on the stored geometry
@@ -53,7 +54,7 @@ total=0
 # approx: the primary figure's flag decl_aprx = 1; the second figure is
 # approximate when its printed text contains 约 (as the plan file says).
 for spec in "boundary decl" "zones decl" "zones alt" "parcels decl" "parcels alt" \
-            "projects decl" "projects alt"; do
+            "projects decl" "projects alt" "urban_boundary decl" "eco_redline decl"; do
   set -- $spec
   l=$1 V=$2_area U=$2_unit
   if [ "$2" = decl ]; then A="coalesce(decl_aprx, 0) = 1"; else A="instr(coalesce(alt_text, ''), '约') > 0"; fi
