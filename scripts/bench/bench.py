@@ -2,7 +2,9 @@
 """Helpers of scripts/bench/run.sh (Python 3 standard library only).
 
   bench.py pss-sample PID OUT     sum the PSS of PID and its descendants every
-                                  0.1 s until SIGTERM; write the peak (MB) to OUT
+                                  0.1 s until SIGTERM; OUT (written after the
+                                  first sample and at every new peak) holds
+                                  the peak in MB
   bench.py report DIR             print the timing table and compare every
                                   tool's answers with DIR/truth.json
   bench.py summary DIR...         one line per N from DIR/results/report.json
@@ -70,12 +72,20 @@ def pss_sample(pid, out):
             pass
         return 0
 
+    def write():
+        with open(out + ".tmp", "w") as f:
+            f.write("%.1f\n" % (peak[0] / 1024.0))
+        os.replace(out + ".tmp", out)
+
     while not stop[0]:
         total = sum(pss(p) for p in tree())
-        peak[0] = max(peak[0], total)
+        if total > peak[0] or not os.path.exists(out):
+            peak[0] = max(peak[0], total)
+            write()  # after every new peak: OUT is valid whenever it exists
         time.sleep(0.1)
-    with open(out, "w") as f:
-        f.write("%.1f\n" % (peak[0] / 1024.0))
+    total = sum(pss(p) for p in tree())
+    peak[0] = max(peak[0], total)
+    write()
 
 
 # ---------------------------------------------------------------- reading

@@ -211,7 +211,7 @@ class Grid:
         return ring
 
 
-def bump(sides, s, d, rng_r):
+def bump(sides, s, d):
     """Push 60 % of side s of a cell outwards (to the right of its CCW
     direction) by d metres.  Returns the sliver ring [p, a, b, q] whose area
     is what the cell gains."""
@@ -282,7 +282,7 @@ def plant(grid, n, rng):
             return False
         d = 2 + 2 * r()
         sides = grid.cell_sides(i, j)
-        sliver = bump(sides, 1, d, r)
+        sliver = bump(sides, 1, d)
         b_ring = [p for s in grid.cell_sides(i + 1, j) for p in s]
         if not (inside(sliver[1], b_ring) and inside(sliver[2], b_ring)):
             return False
@@ -350,7 +350,7 @@ def plant(grid, n, rng):
             return False
         take([(i, j)])
         sides = grid.cell_sides(i, j)
-        sliver = bump(sides, side[int(r() * len(side))], 2 + 2 * r(), r)
+        sliver = bump(sides, side[int(r() * len(side))], 2 + 2 * r())
         by_cell[j * nx + i] = ("sticks_out", (sides, abs(shoelace(sliver))))
         return True
 
@@ -388,10 +388,10 @@ def plant(grid, n, rng):
     return by_cell, parents
 
 
-def declare(area, rng_r, exact_unit=None):
+def declare(area, rng_r):
     """Declared value and unit for a measured planar area (m²): within
     +-0.01 % of it, as printed with a few decimals."""
-    unit = exact_unit or UNITS[int(rng_r() * len(UNITS))]
+    unit = UNITS[int(rng_r() * len(UNITS))]
     v = area * (1 + (2 * rng_r() - 1) * 0.8e-4) / M2[unit]
     return round(v, DECIMALS[unit]), unit
 

@@ -21,8 +21,9 @@ seed=${BENCH_SEED:-1}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
 for n in "${sizes[@]}"; do
-  [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1000 ] ||
-    { echo "bench: N must be an integer >= 1000: $n" >&2; exit 2; }
+  if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -lt 1000 ]; then
+    echo "bench: N must be an integer >= 1000: $n" >&2; exit 2
+  fi
 done
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -75,10 +76,11 @@ pgdir=$bench/pg
 pgport=54329
 as_pg=()
 samplers=()
+# shellcheck disable=SC2317  # (called by the trap)
 cleanup() {
   local s
   for s in "${samplers[@]}"; do kill "$s" 2>/dev/null || true; done
-  if [ $pg_on -eq 1 ]; then
+  if [ "$pg_on" -eq 1 ]; then
     "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true
     pg_on=0
     [ "${BENCH_KEEP_PG:-0}" = 1 ] || rm -rf "$pgdir"
@@ -89,7 +91,8 @@ trap 'exit 130' INT TERM
 
 pg_start() {
   install_pkgs postgresql postgresql-15-postgis-3 || return 1
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  pgbin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null |
+          sort -V | tail -n1)
   [ -x "$pgbin/initdb" ] || { say "PostgreSQL server binaries not found"; return 1; }
   rm -rf "$pgdir"
   mkdir -p "$pgdir"
@@ -137,9 +140,12 @@ timed() {
   /usr/bin/time -v -o "$out" "$@" || true
 }
 
-sample_start() {
+sample_start() {        # returns once the sampler has taken its first sample
+  local _
+  rm -f "$1"
   python3 "$here/bench.py" pss-sample "$pm_pid" "$1" &
   samplers+=($!)
+  for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.05; done
 }
 sample_stop() {
   local s=${samplers[-1]}
@@ -181,7 +187,7 @@ for n in "${sizes[@]}"; do
     timed "$res/plancheck.time" "$root/build/plancheck" run -q --fail-on never \
       --overwrite -o "$res/plancheck.gpkg" "$res/plan.yaml" 2>"$res/plancheck.err"
     rule=$(sed -n "s/.*unknown key '\([A-Za-z_]*\)' in rules (.*/\1/p" "$res/plancheck.err" | head -n1)
-    [ -n "$rule" ] && grep -q "^  $rule:" "$res/plan.yaml" || break
+    if [ -z "$rule" ] || ! grep -q "^  $rule:" "$res/plan.yaml"; then break; fi
     say "N=$n: plancheck does not know rule '$rule' yet: n/a"
     sed -i "/^  $rule:/d" "$res/plan.yaml"
   done
@@ -199,7 +205,8 @@ for n in "${sizes[@]}"; do
   if [ $pg_on -eq 1 ]; then
     say "N=$n: PostGIS"
     db=bench_$n
-    psql_ -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    psql_ -d postgres -c "SET client_min_messages = warning" \
+      -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
     psql_ -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION postgis"
     sample_start "$res/pg-load.pss"
     timed "$res/pg-load.time" ogr2ogr -f PostgreSQL "PG:$pg_conn dbname=$db" \
