@@ -387,6 +387,12 @@ pc_status pc_write_gpkg(pc_ctx *ctx, const pc_write_opts *opts,
     struct writer w = {ctx, opts, NULL, NULL, NULL, tmp};
     pc_status st = PC_OK;
     pc_gdal_init();
+    /* The temporary file only becomes the output after a clean close and
+     * rename, so SQLite's own crash safety buys nothing here: no journal,
+     * no fsync per transaction (the rename is the commit). */
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "OFF");
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "512");
     CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
