@@ -56,10 +56,11 @@ static void prep_clear(GEOSContextHandle_t h, struct prep_cache *pc)
     memset(pc, 0, sizeof *pc);
 }
 
-static pc_status cont_chunk(pc_ctx *ctx, size_t first, size_t count, void *arg,
-                            pc_findings *out)
+static pc_status cont_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *out)
 {
     struct cont_job *job = arg;
+    (void)worker;
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     struct prep_cache cache;
     memset(&cache, 0, sizeof cache);

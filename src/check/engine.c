@@ -417,16 +417,24 @@ static int point_in(GEOSContextHandle_t h, const pc_gcache *gc, size_t j,
     return inside;
 }
 
-/* Midpoints of A's own (unshared) edges must lie outside B. */
+/* A's own (unshared) edges must lie outside B. Each such edge meets B's
+ * boundary at most in a shared vertex (the contact test ruled out the rest),
+ * so the edge without that vertex is wholly inside or wholly outside B, as
+ * is its other endpoint: an exact vertex, tested exactly. (A midpoint would
+ * be rounded, and a vertex 1e-10 m off B's edge makes that rounding land on
+ * the wrong side.) An edge between two vertices both on B's boundary goes to
+ * GEOS. */
 static int own_edges_outside(GEOSContextHandle_t h, const struct seg *s, int n,
                              const pc_gcache *gb, size_t j)
 {
     for (int k = 0; k < n; k++) {
         if (s[k].shared)
             continue;
-        if (point_in(h, gb, j, 0.5 * (s[k].x0 + s[k].x1),
-                     0.5 * (s[k].y0 + s[k].y1)) != 0)
-            return 0;
+        int p = point_in(h, gb, j, s[k].x0, s[k].y0);
+        if (p < 0)
+            p = point_in(h, gb, j, s[k].x1, s[k].y1);
+        if (p != 0)
+            return 0; /* inside, or both ends on B's boundary: doubt */
     }
     return 1;
 }
@@ -497,13 +505,24 @@ GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)
         GEOSGeom_destroy_r(h, g);
         return NULL;
     }
-    int n = GEOSGetNumGeometries_r(h, g), k = 0;
-    GEOSGeometry **polys = malloc((n ? (size_t)n : 1) * sizeof *polys);
+    /* members may be polygons or multipolygons (MakeValid returns
+     * GEOMETRYCOLLECTION(MULTIPOLYGON(...), LINESTRING(...))) */
+    int n = GEOSGetNumGeometries_r(h, g), k = 0, cap = 0;
+    for (int i = 0; i < n; i++)
+        cap += GEOSGetNumGeometries_r(h, GEOSGetGeometryN_r(h, g, i));
+    GEOSGeometry **polys = malloc((cap > 0 ? (size_t)cap : 1) * sizeof *polys);
     for (int i = 0; polys && i < n; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-        int t = GEOSGeomTypeId_r(h, p);
-        if (t == GEOS_POLYGON && GEOSisEmpty_r(h, p) == 0)
-            polys[k++] = GEOSGeom_clone_r(h, p);
+        const GEOSGeometry *m = GEOSGetGeometryN_r(h, g, i);
+        int t = GEOSGeomTypeId_r(h, m);
+        if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON)
+            continue;
+        int np = GEOSGetNumGeometries_r(h, m);
+        for (int q = 0; q < np; q++) {
+            const GEOSGeometry *p = GEOSGetGeometryN_r(h, m, q);
+            if (GEOSGeomTypeId_r(h, p) == GEOS_POLYGON &&
+                GEOSisEmpty_r(h, p) == 0)
+                polys[k++] = GEOSGeom_clone_r(h, p);
+        }
     }
     GEOSGeometry *out = NULL;
     if (polys && k > 0)
@@ -514,113 +533,3 @@ GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)
     return out;
 }
 
-/* ---- worker pool --------------------------------------------------------- */
-
-int pc_thread_count(int threads)
-{
-    if (threads > 0)
-        return threads > 64 ? 64 : threads;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
-struct pool {
-    size_t n, chunk;
-    atomic_size_t next;
-    atomic_int failed;
-    pc_job_fn job;
-    void *arg;
-    pc_progress_fn progress;
-    void *progress_arg;
-    const char *what;
-};
-
-struct worker {
-    struct pool *pool;
-    int index;
-    pc_ctx *ctx;
-    pc_findings found;
-    pc_status st;
-    pthread_t thread;
-};
-
-static void *work(void *p)
-{
-    struct worker *w = p;
-    struct pool *pool = w->pool;
-    for (;;) {
-        if (atomic_load(&pool->failed))
-            break;
-        size_t first = atomic_fetch_add(&pool->next, pool->chunk);
-        if (first >= pool->n)
-            break;
-        size_t count = pool->n - first < pool->chunk ? pool->n - first
-                                                      : pool->chunk;
-        w->st = pool->job(w->ctx, first, count, pool->arg, &w->found);
-        if (w->st == PC_OK && w->index == 0 && pool->progress &&
-            !pool->progress((double)first / (double)pool->n, pool->what,
-                            pool->progress_arg))
-            w->st = pc_error(w->ctx, PC_ERR_INTERNAL, "interrupted");
-        if (w->st != PC_OK) {
-            atomic_store(&pool->failed, 1);
-            break;
-        }
-    }
-    return NULL;
-}
-
-pc_status pc_parallel(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
-                      void *arg, pc_progress_fn progress, void *progress_arg,
-                      const char *what, pc_findings *out)
-{
-    int nt = pc_thread_count(threads);
-    if ((size_t)nt > n / 256 + 1)
-        nt = (int)(n / 256 + 1); /* small jobs: threads cost more than they save */
-    struct pool pool = {n, 1024, 0, 0, job, arg, progress, progress_arg, what};
-    atomic_init(&pool.next, 0);
-    atomic_init(&pool.failed, 0);
-    struct worker *ws = calloc((size_t)nt, sizeof *ws);
-    if (!ws)
-        return PC_OOM(ctx);
-    pc_status st = PC_OK;
-    int started = 0;
-    for (int t = 0; t < nt; t++) {
-        ws[t].pool = &pool;
-        ws[t].index = t;
-        ws[t].ctx = t == 0 ? ctx : pc_ctx_new();
-        if (!ws[t].ctx) {
-            st = PC_OOM(ctx);
-            break;
-        }
-        pc_ctx_set_quiet(ws[t].ctx, 1);
-    }
-    for (int t = 1; st == PC_OK && t < nt; t++) {
-        if (pthread_create(&ws[t].thread, NULL, work, &ws[t]) != 0) {
-            atomic_store(&pool.failed, 1);
-            st = pc_error(ctx, PC_ERR_INTERNAL, "cannot start a thread");
-            break;
-        }
-        started = t;
-    }
-    if (st == PC_OK)
-        work(&ws[0]); /* the calling thread is worker 0 */
-    for (int t = 1; t <= started; t++)
-        pthread_join(ws[t].thread, NULL);
-    for (int t = 0; t < nt; t++) {
-        if (st == PC_OK && ws[t].st != PC_OK) {
-            st = ws[t].st;
-            if (t != 0)
-                pc_error(ctx, st, "%s", pc_ctx_error(ws[t].ctx));
-        }
-        if (st == PC_OK)
-            st = pc_findings_move(ctx, out, &ws[t].found);
-        else
-            pc_findings_clear(ws[t].ctx ? ws[t].ctx : ctx, &ws[t].found);
-    }
-    for (int t = 1; t < nt; t++)
-        pc_ctx_free(ws[t].ctx);
-    free(ws);
-    if (st == PC_OK && progress)
-        progress(1.0, what, progress_arg);
-    return st;
-}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../core/internal.h"
+#include "../core/parallel.h"
 #include "plancheck/check.h"
 
 /* Per-feature geometry in plain arrays, read-only once built, shared by all
@@ -49,18 +50,6 @@ void pc_pairs_clear(pc_pairs *p);
  * GEOS must decide. Exact: robust orientation, no tolerance. */
 int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
                         const pc_gcache *gb, size_t j);
-
-/* Runs job(ctx, first, count, arg, out) over [0, n) in chunks on `threads`
- * threads, each with its own pc_ctx; findings of all threads are appended
- * to `out` (their order is fixed later by pc_findings_finish). */
-typedef pc_status (*pc_job_fn)(pc_ctx *ctx, size_t first, size_t count,
-                               void *arg, pc_findings *out);
-pc_status pc_parallel(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
-                      void *arg, pc_progress_fn progress, void *progress_arg,
-                      const char *what, pc_findings *out);
-
-/* Number of worker threads to use for `threads` (0 = number of cores). */
-int pc_thread_count(int threads);
 
 /* Width of the rectangle with the same area and perimeter as a polygon:
  * the strip width for long thin shapes, the side for a square; sqrt(area)

@@ -155,6 +155,66 @@ static pc_status add_gap(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
     return pc_findings_add(ctx, out, &fd);
 }
 
+/* The holes of the union's polygons, less what other union parts fill
+ * (a parcel lying inside a gap is a separate part of the union) and less
+ * the holes of single polygons. */
+static pc_status union_holes(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
+                             const GEOSGeometry *u, const pc_gap_opts *o,
+                             pc_findings *out)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    int n = GEOSGetNumGeometries_r(h, u);
+    double *bb = malloc((n > 0 ? (size_t)n : 1) * 4 * sizeof *bb);
+    if (!bb)
+        return PC_OOM(ctx);
+    for (int p = 0; p < n; p++) {
+        const GEOSGeometry *g = GEOSGetGeometryN_r(h, u, p);
+        GEOSGeom_getXMin_r(h, g, &bb[4 * p]);
+        GEOSGeom_getYMin_r(h, g, &bb[4 * p + 1]);
+        GEOSGeom_getXMax_r(h, g, &bb[4 * p + 2]);
+        GEOSGeom_getYMax_r(h, g, &bb[4 * p + 3]);
+    }
+    pc_status st = PC_OK;
+    for (int p = 0; p < n && st == PC_OK; p++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, u, p);
+        if (GEOSGeomTypeId_r(h, poly) != GEOS_POLYGON)
+            continue;
+        int nh = GEOSGetNumInteriorRings_r(h, poly);
+        for (int k = 0; k < nh && st == PC_OK; k++) {
+            GEOSGeometry *ring = GEOSGeom_clone_r(h, GEOSGetInteriorRingN_r(h, poly, k));
+            GEOSGeometry *hole = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0)
+                                      : NULL;
+            if (!hole) {
+                st = PC_OOM(ctx);
+                break;
+            }
+            if (is_single_hole(h, l, hole)) {
+                GEOSGeom_destroy_r(h, hole);
+                continue;
+            }
+            double hb[4];
+            GEOSGeom_getXMin_r(h, hole, &hb[0]);
+            GEOSGeom_getYMin_r(h, hole, &hb[1]);
+            GEOSGeom_getXMax_r(h, hole, &hb[2]);
+            GEOSGeom_getYMax_r(h, hole, &hb[3]);
+            for (int q = 0; q < n && hole; q++) {
+                const double *b = bb + 4 * q;
+                if (q == p || b[0] < hb[0] || b[1] < hb[1] || b[2] > hb[2] ||
+                    b[3] > hb[3])
+                    continue;
+                GEOSGeometry *d = GEOSDifference_r(h, hole, GEOSGetGeometryN_r(h, u, q));
+                GEOSGeom_destroy_r(h, hole);
+                hole = pc_polygonal_part(h, d);
+            }
+            if (!hole)
+                continue; /* filled entirely */
+            st = add_gap(ctx, r, l, hole, o, "gap", out);
+        }
+    }
+    free(bb);
+    return st;
+}
+
 pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *r, int layer, int boundary,
                         const pc_gap_opts *o, pc_findings *out)
 {
@@ -177,28 +237,12 @@ pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *r, int layer, int boundary,
     if (!u)
         return pc_error(ctx, PC_ERR_INTERNAL, "layer %s: union for the gap "
                         "rule failed: %s", l->id, pc_ctx_geos_message(ctx));
-    int n = GEOSGetNumGeometries_r(h, u);
-    for (int p = 0; p < n && st == PC_OK; p++) {
-        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, u, p);
-        if (GEOSGeomTypeId_r(h, poly) != GEOS_POLYGON)
-            continue;
-        int nh = GEOSGetNumInteriorRings_r(h, poly);
-        for (int k = 0; k < nh && st == PC_OK; k++) {
-            GEOSGeometry *ring = GEOSGeom_clone_r(h, GEOSGetInteriorRingN_r(h, poly, k));
-            GEOSGeometry *hole = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0)
-                                      : NULL;
-            if (!hole) {
-                st = PC_OOM(ctx);
-                break;
-            }
-            if (is_single_hole(h, l, hole)) {
-                GEOSGeom_destroy_r(h, hole);
-                continue;
-            }
-            st = add_gap(ctx, r, l, hole, o, "gap", out);
-        }
-    }
-    if (st == PC_OK && boundary >= 0) {
+    if (boundary < 0) {
+        st = union_holes(ctx, r, l, u, o, out);
+    } else {
+        /* Against a boundary: every part of it the layer leaves uncovered,
+         * enclosed holes included (so they are not reported twice), less
+         * the holes of single polygons. */
         struct rlayer *b = &r->layers[boundary];
         if ((st = pc_rules_need_cache(ctx, r, boundary)) != PC_OK)
             goto done;
@@ -213,10 +257,15 @@ pc_status pc_rules_gaps(pc_ctx *ctx, pc_rules *r, int layer, int boundary,
         int nd = d ? GEOSGetNumGeometries_r(h, d) : 0;
         for (int k = 0; k < nd && st == PC_OK; k++) {
             GEOSGeometry *g = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, d, k));
-            char kind[160];
-            snprintf(kind, sizeof kind, "part of %s not covered by %s", b->id,
-                     l->id);
-            st = g ? add_gap(ctx, r, l, g, o, kind, out) : PC_OOM(ctx);
+            if (!g) {
+                st = PC_OOM(ctx);
+                break;
+            }
+            if (is_single_hole(h, l, g)) {
+                GEOSGeom_destroy_r(h, g);
+                continue;
+            }
+            st = add_gap(ctx, r, l, g, o, "gap", out);
         }
         if (d)
             GEOSGeom_destroy_r(h, d);

@@ -37,10 +37,11 @@ static void pair_keys(const struct overlap_job *job, size_t i, size_t j,
     fd->repaired = fa->repaired || fb->repaired;
 }
 
-static pc_status overlap_chunk(pc_ctx *ctx, size_t first, size_t count,
-                               void *arg, pc_findings *out)
+static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *out)
 {
     struct overlap_job *job = arg;
+    (void)worker;
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     const pc_overlap_opts *o = job->opts;
     for (size_t k = first; k < first + count; k++) {

@@ -75,11 +75,40 @@ pc_status pc_rules_add_layer(pc_ctx *ctx, pc_rules *r, pc_layer *layer,
     return PC_OK;
 }
 
+/* GEOS validity of every polygon, when no validity rule has run: the
+ * contact filter may only judge valid polygons (an invalid ring's
+ * orientation says nothing about its lobes). */
+static pc_status valid_chunk(pc_ctx *ctx, int worker, size_t first,
+                             size_t count, void *arg, pc_findings *out)
+{
+    struct rlayer *l = arg;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    (void)worker;
+    (void)out;
+    for (size_t i = first; i < first + count; i++) {
+        const GEOSGeometry *g = l->layer->features[i].geom;
+        l->invalid[i] = g && GEOSisEmpty_r(h, g) == 0 && GEOSisValid_r(h, g) != 1;
+    }
+    return PC_OK;
+}
+
 pc_status pc_rules_need_cache(pc_ctx *ctx, pc_rules *r, int i)
 {
     struct rlayer *l = &r->layers[i];
     if (l->gc_built)
         return PC_OK;
+    if (!l->invalid) {
+        l->invalid = calloc(l->layer->nfeatures ? l->layer->nfeatures : 1, 1);
+        if (!l->invalid)
+            return PC_OOM(ctx);
+        pc_findings none = {0};
+        pc_status st = pc_parallel(ctx, l->layer->nfeatures, r->threads,
+                                   valid_chunk, l, r->progress, r->progress_arg,
+                                   "validity", &none);
+        pc_findings_clear(ctx, &none);
+        if (st != PC_OK)
+            return st;
+    }
     pc_status st = pc_gcache_build(ctx, l->layer, l->invalid, &l->gc);
     if (st == PC_OK)
         l->gc_built = 1;

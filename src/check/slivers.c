@@ -13,10 +13,11 @@ struct sliver_job {
     const pc_sliver_opts *o;
 };
 
-static pc_status sliver_chunk(pc_ctx *ctx, size_t first, size_t count,
-                              void *arg, pc_findings *out)
+static pc_status sliver_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *out)
 {
     struct sliver_job *job = arg;
+    (void)worker;
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     const pc_sliver_opts *o = job->o;
     for (size_t i = first; i < first + count; i++) {

@@ -15,10 +15,11 @@ struct validity_job {
     const pc_validity_opts *opts;
 };
 
-static pc_status validity_chunk(pc_ctx *ctx, size_t first, size_t count,
-                                void *arg, pc_findings *out)
+static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *out)
 {
     struct validity_job *job = arg;
+    (void)worker;
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     struct rlayer *l = job->l;
     int flags = job->opts->allow_selftouching_rings
@@ -83,8 +84,7 @@ static pc_status validity_chunk(pc_ctx *ctx, size_t first, size_t count,
                                  "; repaired with MakeValid for the other rules");
                     }
                 }
-                if (!f->repaired)
-                    l->invalid[i] = 1;
+                l->invalid[i] = !f->repaired;
             }
         }
         pc_status st = pc_findings_add(ctx, out, &fd);

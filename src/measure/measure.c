@@ -8,6 +8,8 @@
 
 #include "../core/internal.h"
 #include "../crs/crs_internal.h"
+#include "../core/parallel.h"
+#include "plancheck/crs.h"
 #include "plancheck/measure.h"
 
 struct pc_area_calc {
@@ -181,64 +183,99 @@ static int is_polygonal(GEOSContextHandle_t h, const GEOSGeometry *g)
     return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
 }
 
+struct measure_job {
+    const pc_layer *layer;
+    pc_layer_areas *out;
+    int geographic;
+    pc_area_calc *calc[PC_MAX_THREADS]; /* per worker, made on first use */
+    pc_crs *crs[PC_MAX_THREADS];        /* the layer CRS in that worker's
+                                           PROJ context */
+};
+
+static pc_status measure_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *found)
+{
+    struct measure_job *job = arg;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    const pc_layer *layer = job->layer;
+    pc_status st;
+    (void)found;
+    if (!job->calc[worker]) {
+        if ((st = pc_crs_clone(ctx, layer->crs, &job->crs[worker])) != PC_OK ||
+            (st = pc_area_calc_new(ctx, job->crs[worker], &job->calc[worker])) !=
+                PC_OK)
+            return st;
+    }
+    for (size_t i = first; i < first + count; i++) {
+        const GEOSGeometry *g = layer->features[i].geom;
+        job->out->planar_m2[i] = NAN;
+        job->out->ellipsoidal_m2[i] = NAN;
+        if (!is_polygonal(h, g))
+            continue;
+        double a;
+        if ((st = pc_area_calc_area(ctx, job->calc[worker], g,
+                                    PC_AREA_ELLIPSOIDAL, &a)) != PC_OK)
+            return pc_error_prefix(ctx, st, "%s: layer '%s': feature %lld",
+                                   layer->source, layer->source_layer,
+                                   (long long)layer->features[i].fid);
+        job->out->ellipsoidal_m2[i] = a;
+        if (!job->geographic) {
+            if (!GEOSArea_r(h, g, &a))
+                return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
+                                pc_ctx_geos_message(ctx));
+            job->out->planar_m2[i] = a;
+        }
+    }
+    return PC_OK;
+}
+
+/* Frees a worker's PROJ objects while its context still lives. */
+static void measure_done(pc_ctx *ctx, int worker, void *arg)
+{
+    struct measure_job *job = arg;
+    (void)ctx;
+    pc_area_calc_free(job->calc[worker]);
+    pc_crs_free(job->crs[worker]);
+    job->calc[worker] = NULL;
+    job->crs[worker] = NULL;
+}
+
 pc_status pc_measure_layer(pc_ctx *ctx, const pc_layer *layer,
                            pc_progress_fn progress, void *progress_arg,
                            pc_layer_areas *out)
 {
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
     memset(out, 0, sizeof *out);
     if (!layer->crs)
         return pc_error(ctx, PC_ERR_CRS, "%s: layer '%s' has no CRS: cannot "
                         "measure areas", layer->source, layer->source_layer);
-    pc_area_calc *calc;
-    pc_status st = pc_area_calc_new(ctx, layer->crs, &calc);
-    if (st != PC_OK)
-        return st;
     size_t n = layer->nfeatures;
     out->n = n;
     out->planar_m2 = malloc((n ? n : 1) * sizeof *out->planar_m2);
     out->ellipsoidal_m2 = malloc((n ? n : 1) * sizeof *out->ellipsoidal_m2);
-    if (!out->planar_m2 || !out->ellipsoidal_m2) {
+    struct measure_job *job = calloc(1, sizeof *job);
+    pc_status st = PC_OK;
+    if (!out->planar_m2 || !out->ellipsoidal_m2 || !job) {
         st = PC_OOM(ctx);
         goto done;
     }
-    int geographic = pc_crs_is_geographic(layer->crs);
-    for (size_t i = 0; i < n; i++) {
-        const GEOSGeometry *g = layer->features[i].geom;
-        out->planar_m2[i] = NAN;
-        out->ellipsoidal_m2[i] = NAN;
-        if (!is_polygonal(h, g))
+    job->layer = layer;
+    job->out = out;
+    job->geographic = pc_crs_is_geographic(layer->crs);
+    /* no findings come out of this job; the list only satisfies the pool */
+    pc_findings none = {0};
+    st = pc_parallel_ex(ctx, n, 0, measure_chunk, measure_done, job, progress,
+                        progress_arg, "measuring", &none);
+    pc_findings_clear(ctx, &none);
+    for (size_t i = 0; st == PC_OK && i < n; i++) {
+        if (isnan(out->ellipsoidal_m2[i]))
             continue;
         out->n_polygons++;
-        double a;
-        if ((st = pc_area_calc_area(ctx, calc, g, PC_AREA_ELLIPSOIDAL, &a)) !=
-            PC_OK) {
-            st = pc_error_prefix(ctx, st, "%s: layer '%s': feature %lld",
-                                 layer->source, layer->source_layer,
-                                 (long long)layer->features[i].fid);
-            goto done;
-        }
-        out->ellipsoidal_m2[i] = a;
-        out->total_ellipsoidal_m2 += a;
-        if (!geographic) {
-            if (!GEOSArea_r(h, g, &a)) {
-                st = pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
-                              pc_ctx_geos_message(ctx));
-                goto done;
-            }
-            out->planar_m2[i] = a;
-            out->total_planar_m2 += a;
-        }
-        if (progress && (i & 1023) == 0 &&
-            !progress((double)i / (double)n, "measuring", progress_arg)) {
-            st = pc_error(ctx, PC_ERR_INTERNAL, "interrupted");
-            goto done;
-        }
+        out->total_ellipsoidal_m2 += out->ellipsoidal_m2[i];
+        if (!isnan(out->planar_m2[i]))
+            out->total_planar_m2 += out->planar_m2[i];
     }
-    if (progress)
-        progress(1.0, "measuring", progress_arg);
 done:
-    pc_area_calc_free(calc);
+    free(job);
     if (st != PC_OK)
         pc_layer_areas_clear(out);
     return st;

@@ -6,3 +6,7 @@ add_test(NAME cli.exit_codes
 add_test(NAME cli.sample_crosscheck
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_sample_crosscheck.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+add_test(NAME cli.rules_crosscheck
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_rules_crosscheck.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.rules_crosscheck PROPERTIES TIMEOUT 120)
