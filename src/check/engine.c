@@ -271,7 +271,8 @@ static pc_status build_pairs(pc_ctx *ctx, const pc_gcache *ga,
         GEOSSTRtree_query_r(h, tree, box, on_hit, &q);
         if (!self)
             GEOSGeom_destroy_r(h, box);
-        qsort(q.hits, q.nhits, sizeof *q.hits, cmp_u32);
+        if (q.nhits > 1)
+            qsort(q.hits, q.nhits, sizeof *q.hits, cmp_u32);
         for (size_t k = 0; k < q.nhits && q.st == PC_OK; k++)
             q.st = pairs_push(out, (uint32_t)i, q.hits[k]);
     }

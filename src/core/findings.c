@@ -67,6 +67,12 @@ static pc_status grow(pc_ctx *ctx, pc_findings *list, size_t need)
 
 pc_status pc_findings_move(pc_ctx *ctx, pc_findings *to, pc_findings *from)
 {
+    if (from->n == 0) {
+        free(from->items);
+        from->items = NULL;
+        from->cap = 0;
+        return PC_OK;
+    }
     if (grow(ctx, to, to->n + from->n) != PC_OK)
         return PC_OOM(ctx);
     memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
