@@ -76,6 +76,10 @@ static pc_status cont_chunk(pc_ctx *ctx, int worker, size_t first,
             uint32_t c = job->cand[k];
             if (!(job->c->gc.flags[c] & PC_GC_POLYGONAL))
                 continue;
+            if (pc_pair_covers(h, &job->c->gc, c, &job->l->gc, i)) {
+                covered = 1;
+                break;
+            }
             const GEOSPreparedGeometry *pg =
                 (job->c->gc.flags[c] & PC_GC_INVALID)
                     ? NULL

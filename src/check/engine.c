@@ -488,6 +488,62 @@ double pc_equivalent_width(double area, double perimeter)
     return (perimeter - sqrt(disc)) / 4;
 }
 
+/* Vertex count of feature i (all rings). */
+static size_t vertex_count(const pc_gcache *gc, size_t i)
+{
+    return (gc->coord_start[gc->ring_start[i + 1]] -
+            gc->coord_start[gc->ring_start[i]]) / 2;
+}
+
+/* Status of an unshared edge against feature j, by an endpoint off j's
+ * boundary (see own_edges_outside): 1 inside, 0 outside, -1 unknown. */
+static int edge_status(GEOSContextHandle_t h, const struct seg *s,
+                       const pc_gcache *g, size_t j)
+{
+    int p = point_in(h, g, j, s->x0, s->y0);
+    return p >= 0 ? p : point_in(h, g, j, s->x1, s->y1);
+}
+
+int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
+                   const pc_gcache *gp, size_t p)
+{
+    if (!(gz->flags[z] & PC_GC_POLYGONAL) || !(gp->flags[p] & PC_GC_POLYGONAL) ||
+        ((gz->flags[z] | gp->flags[p]) & PC_GC_INVALID))
+        return 0;
+    /* scanning a huge container per feature costs more than GEOS's index */
+    if (vertex_count(gz, z) > 4096)
+        return 0;
+    const double *bz = gz->bbox + 4 * z, *bp = gp->bbox + 4 * p;
+    if (bp[0] < bz[0] || bp[1] < bz[1] || bp[2] > bz[2] || bp[3] > bz[3])
+        return 0;
+    static _Thread_local struct seg sz[MAX_SEGS], sp[MAX_SEGS];
+    int np = collect(gp, p, bp, sp), nz = collect(gz, z, bp, sz);
+    if (np < 0 || nz < 0)
+        return 0;
+    for (int a = 0; a < np; a++)
+        for (int b = 0; b < nz; b++) {
+            enum contact c = contact(h, &sp[a], &sz[b]);
+            if (c == C_DOUBT)
+                return 0;
+            if (c != C_SHARED_EDGE)
+                continue;
+            /* inside along a shared edge: interiors on the same side */
+            int side_p = ring_interior_side(gp, p, sp[a].ring);
+            int side_z = ring_interior_side(gz, z, sz[b].ring);
+            int same_dir = sp[a].x0 == sz[b].x0 && sp[a].y0 == sz[b].y0;
+            if ((same_dir ? side_z : -side_z) != side_p)
+                return 0;
+            sp[a].shared = sz[b].shared = 1;
+        }
+    for (int a = 0; a < np; a++)
+        if (!sp[a].shared && edge_status(h, &sp[a], gz, z) != 1)
+            return 0; /* an edge of the feature outside (or unknown) */
+    for (int b = 0; b < nz; b++)
+        if (!sz[b].shared && edge_status(h, &sz[b], gp, p) != 0)
+            return 0; /* the container's boundary runs through the feature */
+    return 1;
+}
+
 /* ---- results ----------------------------------------------------------- */
 
 GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)

@@ -51,6 +51,13 @@ void pc_pairs_clear(pc_pairs *p);
 int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
                         const pc_gcache *gb, size_t j);
 
+/* 1 when feature p of gp certainly lies inside feature z of gz (its
+ * boundary meets z's only in shared vertices and edges with the interiors
+ * on the same side, its other edges inside z, no edge of z inside it);
+ * 0 when GEOS must decide. Exact, valid polygons only. */
+int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
+                   const pc_gcache *gp, size_t p);
+
 /* Width of the rectangle with the same area and perimeter as a polygon:
  * the strip width for long thin shapes, the side for a square; sqrt(area)
  * for shapes rounder than a square. Cheap where the largest inscribed
