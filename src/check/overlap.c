@@ -71,6 +71,14 @@ static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
         }
         if (!o->overlaps)
             continue;
+        /* An invalid polygon makes overlay throw, after costly retries; its
+         * relate still works, so only pairs whose interiors do meet go on to
+         * the intersection (and to an .unevaluated finding if it fails). */
+        if ((job->la->gc.flags[i] | job->lb->gc.flags[j]) & PC_GC_INVALID) {
+            char rel = GEOSRelatePattern_r(h, gi, gj, "T********");
+            if (rel == 0)
+                continue;
+        }
         GEOSGeometry *inter = GEOSIntersection_r(h, gi, gj);
         if (!inter) {
             char rule[96];
