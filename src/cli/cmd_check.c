@@ -54,6 +54,7 @@ static const char check_help[] =
     "                        gaps and slivers, else error)\n"
     "      --threads N       worker threads (default: one per core)\n"
     "      --overwrite       replace an existing output\n"
+    "      --findings-only   no normalised input layers in the output\n"
     "      --fail-on LEVEL   error (default), warning, info or never\n"
     "      --json            JSON summary on stdout\n"
     "  -q, --quiet           errors only\n"
@@ -125,7 +126,7 @@ int pc_cmd_check(int argc, char **argv)
     enum { O_LAYER2 = 1000, O_KEY, O_KEY2, O_CRS, O_METHOD, O_MIN_AREA,
            O_MAX_AREA, O_MAX_WIDTH, O_MIN_WIDTH, O_MIN_THIN, O_TOL, O_REF,
            O_SELFTOUCH, O_REPAIR, O_SEVERITY, O_THREADS, O_OVERWRITE,
-           O_FAIL_ON, O_JSON, O_VERSION };
+           O_FAIL_ON, O_JSON, O_VERSION, O_FINDINGS_ONLY };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"layer", required_argument, NULL, 'l'},
@@ -146,6 +147,7 @@ int pc_cmd_check(int argc, char **argv)
         {"severity", required_argument, NULL, O_SEVERITY},
         {"threads", required_argument, NULL, O_THREADS},
         {"overwrite", no_argument, NULL, O_OVERWRITE},
+        {"findings-only", no_argument, NULL, O_FINDINGS_ONLY},
         {"fail-on", required_argument, NULL, O_FAIL_ON},
         {"json", no_argument, NULL, O_JSON},
         {"quiet", no_argument, NULL, 'q'},
@@ -222,6 +224,7 @@ int pc_cmd_check(int argc, char **argv)
             break;
         }
         case O_OVERWRITE: opts.overwrite = 1; break;
+        case O_FINDINGS_ONLY: opts.findings_only = 1; break;
         case O_FAIL_ON:
             if (pc_severity_parse(optarg, &opts.fail_on) != 0)
                 bad = pc_cli_usage("check ", "--fail-on '%s': expected error, "

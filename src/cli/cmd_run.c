@@ -24,6 +24,8 @@ static const char run_help[] =
     "  -o, --output FILE    output GeoPackage (default: the plan's `output:`,\n"
     "                       relative to the plan file)\n"
     "      --overwrite      replace an existing output\n"
+    "      --findings-only  leave the normalised input layers out of the\n"
+    "                       output (findings and run metadata only)\n"
     "      --fail-on LEVEL  error (default), warning, info or never: exit 1\n"
     "                       when a finding is at or above LEVEL\n"
     "      --threads N      worker threads for the spatial rules (default:\n"
@@ -224,10 +226,12 @@ int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
 
 int pc_cmd_run(int argc, char **argv)
 {
-    enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON, OPT_THREADS };
+    enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON, OPT_THREADS,
+           OPT_FINDINGS_ONLY };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"overwrite", no_argument, NULL, OPT_OVERWRITE},
+        {"findings-only", no_argument, NULL, OPT_FINDINGS_ONLY},
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"json", no_argument, NULL, OPT_JSON},
@@ -244,6 +248,7 @@ int pc_cmd_run(int argc, char **argv)
         switch (c) {
         case 'o': opts.output = optarg; break;
         case OPT_OVERWRITE: opts.overwrite = 1; break;
+        case OPT_FINDINGS_ONLY: opts.findings_only = 1; break;
         case OPT_FAIL_ON:
             if (pc_severity_parse(optarg, &opts.fail_on) != 0)
                 return pc_cli_usage("run ", "--fail-on '%s': expected error, "

@@ -233,6 +233,8 @@ static void build_meta(const pc_run_result *r, struct meta *m)
     meta_add(m, pc_strdup("started_utc"), pc_strdup(r->started_utc));
     meta_add(m, pc_strdup("finished_utc"), pc_strdup(r->finished_utc));
     meta_add(m, pc_strdup("findings"), pc_aprintf("%zu", r->findings.n));
+    meta_add(m, pc_strdup("input_layers_written"),
+             pc_strdup(r->findings_only ? "no (--findings-only)" : "yes"));
     for (size_t i = 0; i < r->nlayers; i++) {
         const pc_run_layer *l = &r->layers[i];
         meta_add(m, pc_aprintf("input.%s", l->id),
@@ -373,6 +375,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_status st;
     r->method = plan->method;
     r->fail_on = opts->fail_on_set ? opts->fail_on : plan->fail_on;
+    r->findings_only = opts->findings_only;
 
     pc_crs *work = NULL;
     pc_layer **layers = NULL;
@@ -465,7 +468,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
                         opts->progress, opts->progress_arg};
     double t0 = now_s();
-    st = pc_write_gpkg(ctx, &wo, out, n, &r->findings, meta.kv, meta.n);
+    st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
+                       &r->findings, meta.kv, meta.n);
     stage_time("write", target, &t0);
 fail:
     meta_free(&meta);

@@ -139,6 +139,11 @@ then ok; else bad "run --json content"; fi
 expect 0 "quiet prints nothing" -- "$PC" run -q --fail-on never --overwrite -o "$T/out1.gpkg" "$T/plan.yaml"
 [ ! -s "$T/out" ] && [ ! -s "$T/err" ] && ok || bad "-q printed something"
 
+# --findings-only: findings and metadata, no normalised input layers
+expect 1 "--findings-only" -- "$PC" run --findings-only --overwrite -o "$T/out2.gpkg" "$T/plan.yaml"
+ogrinfo -ro -q "$T/out2.gpkg" >"$T/so" 2>&1
+if grep -q "findings" "$T/so" && ! grep -q "parcels" "$T/so"; then ok; else bad "--findings-only wrote input layers: $(cat "$T/so")"; fi
+
 # the plan's default output, relative to the plan file
 plan "$T/plan-out.yaml" "output: results/out.gpkg" "  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
 expect 1 "default output" -- "$PC" run "$T/plan-out.yaml"
