@@ -308,6 +308,7 @@ struct seg {
     double x0, y0, x1, y1;
     size_t ring;
     int shared; /* identical to an edge of the other feature */
+    int tj;     /* vertices of the other feature inside this segment */
 };
 
 #define MAX_SEGS 2048
@@ -329,13 +330,13 @@ static int collect(const pc_gcache *gc, size_t i, const double *box,
                 continue;
             if (n == MAX_SEGS)
                 return -1;
-            out[n++] = (struct seg){x0, y0, x1, y1, r, 0};
+            out[n++] = (struct seg){x0, y0, x1, y1, r, 0, 0};
         }
     }
     return n;
 }
 
-enum contact { C_NONE, C_SHARED_EDGE, C_DOUBT };
+enum contact { C_NONE, C_SHARED_EDGE, C_T_IN_S, C_T_IN_T, C_DOUBT };
 
 /* How two segments meet: not at all or only in a common endpoint (C_NONE),
  * as the same edge (C_SHARED_EDGE), or otherwise (C_DOUBT: crossing,
@@ -379,9 +380,16 @@ static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
             return C_NONE;
         return C_DOUBT;
     }
-    /* They meet in one point: harmless only when it is a common vertex. */
+    /* They meet in one point: a common vertex is harmless; an endpoint of
+     * one lying inside the other (a T-junction, common in cadastres where a
+     * neighbour's vertex splits an edge) is a touch the callers check by
+     * testing both ends of the split segment; a proper crossing is doubt. */
     if (same00 || same11 || same01 || same10)
         return C_NONE;
+    if ((o1 == 0) != (o2 == 0) && o3 != 0 && o4 != 0)
+        return C_T_IN_S; /* t's endpoint inside s */
+    if ((o3 == 0) != (o4 == 0) && o1 != 0 && o2 != 0)
+        return C_T_IN_T; /* s's endpoint inside t */
     return C_DOUBT;
 }
 
@@ -432,6 +440,13 @@ static int own_edges_outside(GEOSContextHandle_t h, const struct seg *s, int n,
         if (s[k].shared)
             continue;
         int p = point_in(h, gb, j, s[k].x0, s[k].y0);
+        if (s[k].tj) {
+            /* split by one foreign vertex: each end speaks for its piece */
+            if (s[k].tj > 1 || p != 0 ||
+                point_in(h, gb, j, s[k].x1, s[k].y1) != 0)
+                return 0;
+            continue;
+        }
         if (p < 0)
             p = point_in(h, gb, j, s[k].x1, s[k].y1);
         if (p != 0)
@@ -463,6 +478,10 @@ int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
             enum contact c = contact(h, &sa[p], &sb[q]);
             if (c == C_DOUBT)
                 return 1;
+            if (c == C_T_IN_S)
+                sa[p].tj++;
+            if (c == C_T_IN_T)
+                sb[q].tj++;
             if (c != C_SHARED_EDGE)
                 continue;
             /* the interiors must lie on opposite sides of a shared edge */
@@ -523,7 +542,7 @@ int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
     for (int a = 0; a < np; a++)
         for (int b = 0; b < nz; b++) {
             enum contact c = contact(h, &sp[a], &sz[b]);
-            if (c == C_DOUBT)
+            if (c == C_DOUBT || c == C_T_IN_S || c == C_T_IN_T)
                 return 0;
             if (c != C_SHARED_EDGE)
                 continue;

@@ -71,13 +71,28 @@ static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
         }
         if (!o->overlaps)
             continue;
-        /* An invalid polygon makes overlay throw, after costly retries; its
-         * relate still works, so only pairs whose interiors do meet go on to
-         * the intersection (and to an .unevaluated finding if it fails). */
+        /* An invalid polygon makes overlay throw, after costly retries, or
+         * return a result that means little; its relate still works. So a
+         * pair with an invalid member whose interiors meet is reported as
+         * not evaluated (`repair: true` in the validity rule evaluates it
+         * on the repaired geometry), and one whose interiors do not meet is
+         * no finding. */
         if ((job->la->gc.flags[i] | job->lb->gc.flags[j]) & PC_GC_INVALID) {
             char rel = GEOSRelatePattern_r(h, gi, gj, "T********");
             if (rel == 0)
                 continue;
+            char rule[96];
+            snprintf(rule, sizeof rule, "%s.unevaluated", o->rule);
+            fd.rule = rule;
+            snprintf(msg, sizeof msg, "could not evaluate %s with %s: %s",
+                     fd.key, fd.key2,
+                     rel == 2 ? pc_ctx_geos_message(ctx)
+                              : "their interiors meet but one of them is an "
+                                "invalid polygon (see validity; repair: true "
+                                "evaluates it)");
+            if ((st = pc_findings_add(ctx, out, &fd)) != PC_OK)
+                return st;
+            continue;
         }
         GEOSGeometry *inter = GEOSIntersection_r(h, gi, gj);
         if (!inter) {
