@@ -14,6 +14,8 @@ typedef struct pc_run_opts {
     const char *plan_path;
     const char *output;        /* overrides the plan's `output:` */
     int overwrite;
+    int findings_only;         /* leave the normalised input layers out of
+                                  the output (faster for CI gating) */
     int fail_on_set;           /* 1: fail_on below overrides the plan's */
     pc_severity fail_on;
     int threads;               /* > 0 overrides the plan's `threads` */
@@ -41,6 +43,7 @@ typedef struct pc_run_result {
     char *working_crs_name;
     pc_area_method method;
     pc_severity fail_on;
+    int findings_only;
     pc_run_layer *layers;
     size_t nlayers;
     pc_findings findings;      /* sorted, with stable ids */
