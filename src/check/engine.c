@@ -523,6 +523,15 @@ static int edge_status(GEOSContextHandle_t h, const struct seg *s,
     return p >= 0 ? p : point_in(h, g, j, s->x1, s->y1);
 }
 
+/* 1 when (x, y) is an endpoint of one of the segments. */
+static int is_vertex_of(const struct seg *s, int n, double x, double y)
+{
+    for (int k = 0; k < n; k++)
+        if ((s[k].x0 == x && s[k].y0 == y) || (s[k].x1 == x && s[k].y1 == y))
+            return 1;
+    return 0;
+}
+
 int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
                    const pc_gcache *gp, size_t p)
 {
@@ -554,9 +563,26 @@ int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
                 return 0;
             sp[a].shared = sz[b].shared = 1;
         }
-    for (int a = 0; a < np; a++)
-        if (!sp[a].shared && edge_status(h, &sp[a], gz, z) != 1)
+    /* The feature's own edges must be inside. Their status can change only
+     * at a vertex on the container's boundary (a shared vertex; T-junctions
+     * were sent to GEOS above), so one point-in-polygon test per run of
+     * edges joined at other vertices is enough: a big container is not
+     * scanned once per edge. */
+    int known = -1;
+    for (int a = 0; a < np; a++) {
+        if (sp[a].shared) {
+            known = -1;
+            continue;
+        }
+        int joined = a > 0 && sp[a - 1].ring == sp[a].ring &&
+                     sp[a - 1].x1 == sp[a].x0 && sp[a - 1].y1 == sp[a].y0;
+        if (!joined || is_vertex_of(sz, nz, sp[a].x0, sp[a].y0))
+            known = -1;
+        if (known < 0)
+            known = edge_status(h, &sp[a], gz, z);
+        if (known != 1)
             return 0; /* an edge of the feature outside (or unknown) */
+    }
     for (int b = 0; b < nz; b++)
         if (!sz[b].shared && edge_status(h, &sz[b], gp, p) != 0)
             return 0; /* the container's boundary runs through the feature */
