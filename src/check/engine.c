@@ -30,7 +30,6 @@ static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
     if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n))
         return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
                         pc_ctx_geos_message(ctx));
-    (void)is_hole;
     if (gc->nrings + 2 > *cap_r) {
         size_t cap = *cap_r ? 2 * *cap_r : 1024;
         size_t *cs = realloc(gc->coord_start, (cap + 1) * sizeof *cs);
@@ -41,6 +40,10 @@ static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
         if (!rp)
             return PC_OOM(ctx);
         gc->ring_part = rp;
+        int8_t *rs = realloc(gc->ring_side, cap * sizeof *rs);
+        if (!rs)
+            return PC_OOM(ctx);
+        gc->ring_side = rs;
         *cap_r = cap;
     }
     size_t start = gc->coord_start[gc->nrings];
@@ -60,6 +63,14 @@ static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
         gc->xy[start + 2 * k] = x;
         gc->xy[start + 2 * k + 1] = y;
     }
+    /* shoelace sign: counter-clockwise shells and clockwise holes have the
+     * polygon's interior on their left */
+    double a = 0;
+    const double *xy = gc->xy + start;
+    for (unsigned int k = 0; k + 1 < n; k++)
+        a += (xy[2 * k] - xy[0]) * (xy[2 * k + 3] - xy[1]) -
+             (xy[2 * k + 2] - xy[0]) * (xy[2 * k + 1] - xy[1]);
+    gc->ring_side[gc->nrings] = (int8_t)(((a > 0) != is_hole) ? 1 : -1);
     gc->ring_part[gc->nrings] = part;
     gc->nrings++;
     gc->coord_start[gc->nrings] = start + 2 * (size_t)n;
@@ -127,29 +138,9 @@ void pc_gcache_free(pc_gcache *gc)
     free(gc->ring_start);
     free(gc->coord_start);
     free(gc->ring_part);
+    free(gc->ring_side);
     free(gc->xy);
     memset(gc, 0, sizeof *gc);
-}
-
-/* 1 when ring r is the first ring of its part (a shell). */
-static int ring_is_shell(const pc_gcache *gc, size_t feature, size_t r)
-{
-    return r == gc->ring_start[feature] ||
-           gc->ring_part[r] != gc->ring_part[r - 1];
-}
-
-/* +1 when the polygon's interior lies to the left of ring r's direction,
- * -1 when to the right (shoelace sign, flipped for holes). */
-static int ring_interior_side(const pc_gcache *gc, size_t feature, size_t r)
-{
-    const double *xy = gc->xy + gc->coord_start[r];
-    size_t n = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
-    double s = 0;
-    for (size_t k = 0; k + 1 < n; k++)
-        s += (xy[2 * k] - xy[0]) * (xy[2 * k + 3] - xy[1]) -
-             (xy[2 * k + 2] - xy[0]) * (xy[2 * k + 1] - xy[1]);
-    int ccw = s > 0;
-    return (ccw == ring_is_shell(gc, feature, r)) ? 1 : -1;
 }
 
 /* ---- candidate pairs --------------------------------------------------- */
@@ -485,8 +476,8 @@ int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
             if (c != C_SHARED_EDGE)
                 continue;
             /* the interiors must lie on opposite sides of a shared edge */
-            int side_a = ring_interior_side(ga, i, sa[p].ring);
-            int side_b = ring_interior_side(gb, j, sb[q].ring);
+            int side_a = ga->ring_side[sa[p].ring];
+            int side_b = gb->ring_side[sb[q].ring];
             int same_dir = sa[p].x0 == sb[q].x0 && sa[p].y0 == sb[q].y0;
             if ((same_dir ? side_b : -side_b) == side_a)
                 return 1;
@@ -556,8 +547,8 @@ int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
             if (c != C_SHARED_EDGE)
                 continue;
             /* inside along a shared edge: interiors on the same side */
-            int side_p = ring_interior_side(gp, p, sp[a].ring);
-            int side_z = ring_interior_side(gz, z, sz[b].ring);
+            int side_p = gp->ring_side[sp[a].ring];
+            int side_z = gz->ring_side[sz[b].ring];
             int same_dir = sp[a].x0 == sz[b].x0 && sp[a].y0 == sz[b].y0;
             if ((same_dir ? side_z : -side_z) != side_p)
                 return 0;

@@ -20,6 +20,8 @@ typedef struct pc_gcache {
     size_t *ring_start;  /* n + 1: rings of feature i are [ring_start[i], ring_start[i+1]) */
     size_t *coord_start; /* nrings + 1: coords of ring r (closed, xy pairs) */
     uint32_t *ring_part; /* part (polygon) index of each ring within its feature */
+    int8_t *ring_side;   /* +1: the polygon's interior lies left of the ring's
+                            direction, -1: right (computed once per ring) */
     double *xy;
     size_t nrings;
 } pc_gcache;
