@@ -222,39 +222,28 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
         }
         if ((st = key_table(ctx, c, &table, &store)) != PC_OK)
             goto done;
-        /* features sorted by the container they name, so a chunk reuses
-         * one prepared container; unknown names become findings here */
-        struct keyed *byref = malloc((n ? n : 1) * sizeof *byref);
-        char *refs = malloc((n ? n : 1) * 256);
-        cand = malloc((n ? n : 1) * 4 * sizeof *cand);
-        if (!byref || !refs || !cand) {
-            free(byref);
-            free(refs);
+        /* Each feature's container by a lookup in the (small) sorted key
+         * table; then the features grouped by container with a counting
+         * sort, so a chunk prepares each container once. */
+        size_t nc = c->layer->nfeatures;
+        uint32_t *group = malloc((n ? n : 1) * sizeof *group);
+        size_t *count = calloc(nc + 1, sizeof *count);
+        if (!group || !count) {
+            free(group);
+            free(count);
             st = PC_OOM(ctx);
             goto done;
         }
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && st == PC_OK; i++) {
+            group[i] = UINT32_MAX;
             if ((mask && !mask[i]) || !(l->gc.flags[i] & PC_GC_POLYGONAL))
                 continue;
+            char buf[256];
             const pc_value *v = &l->layer->features[i].values[rf];
-            const char *t = pc_value_text(l->layer, (size_t)rf, v,
-                                          refs + 256 * i, 256);
-            if (t && t != refs + 256 * i)
-                snprintf(refs + 256 * i, 256, "%s", t);
-            byref[m].key = t ? refs + 256 * i : NULL;
-            byref[m++].index = (uint32_t)i;
-        }
-        /* features naming the same container next to each other, so a
-         * chunk prepares each container once */
-        qsort(byref, m, sizeof *byref, cmp_keyed);
-        size_t cap = 4 * (n ? n : 1);
-        for (size_t k = 0; k < m && st == PC_OK; k++) {
+            const char *t = pc_value_text(l->layer, (size_t)rf, v, buf,
+                                          sizeof buf);
             const struct keyed *hit =
-                byref[k].key ? bsearch(byref[k].key, table, c->layer->nfeatures,
-                                       sizeof *table, cmp_key_only)
-                             : NULL;
-            uint32_t i = byref[k].index;
+                t ? bsearch(t, table, nc, sizeof *table, cmp_key_only) : NULL;
             if (!hit) {
                 char key[256], msg[512], rule[96];
                 snprintf(rule, sizeof rule, "%s.no_container", opts->rule);
@@ -266,33 +255,49 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
                 fd.message = msg;
                 snprintf(msg, sizeof msg, "%s %s names container '%s' in field "
                          "%s, which is not in %s", l->id, key,
-                         byref[k].key ? byref[k].key : "(NULL)", opts->ref_field,
-                         c->id);
+                         t ? t : "(NULL)", opts->ref_field, c->id);
                 st = pc_findings_add(ctx, out, &fd);
                 continue;
             }
             while (hit > table && strcmp((hit - 1)->key, hit->key) == 0)
-                hit--; /* every container with that key */
+                hit--; /* the first container with that key */
+            group[i] = (uint32_t)(hit - table);
+            count[group[i] + 1]++;
+        }
+        for (size_t g = 0; g < nc; g++)
+            count[g + 1] += count[g];
+        size_t ngrouped = count[nc];
+        uint32_t *slot = malloc((ngrouped ? ngrouped : 1) * sizeof *slot);
+        cand = malloc((ngrouped ? ngrouped : 1) * sizeof *cand);
+        size_t cap = ngrouped ? ngrouped : 1;
+        if (!slot || !cand)
+            st = PC_OOM(ctx);
+        for (size_t i = 0; i < n && st == PC_OK; i++)
+            if (group[i] != UINT32_MAX)
+                slot[count[group[i]]++] = (uint32_t)i; /* stable */
+        for (size_t k = 0; k < ngrouped && st == PC_OK; k++) {
+            uint32_t i = slot[k];
+            const struct keyed *hit = table + group[i];
             order[norder] = i;
             cand_start[norder++] = ncand;
-            for (; hit < table + c->layer->nfeatures &&
-                   strcmp(hit->key, byref[k].key) == 0;
-                 hit++) {
+            for (const struct keyed *e = hit;
+                 e < table + nc && strcmp(e->key, hit->key) == 0; e++) {
                 if (ncand == cap) {
-                    uint32_t *nc = realloc(cand, 2 * cap * sizeof *nc);
-                    if (!nc) {
+                    uint32_t *more = realloc(cand, 2 * cap * sizeof *more);
+                    if (!more) {
                         st = PC_OOM(ctx);
                         break;
                     }
-                    cand = nc;
+                    cand = more;
                     cap *= 2;
                 }
-                cand[ncand++] = hit->index;
+                cand[ncand++] = e->index;
             }
         }
         cand_start[norder] = ncand;
-        free(byref);
-        free(refs);
+        free(group);
+        free(count);
+        free(slot);
         if (st != PC_OK)
             goto done;
     } else {

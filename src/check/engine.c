@@ -82,6 +82,7 @@ pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     memset(gc, 0, sizeof *gc);
+    gc->layer = layer;
     size_t n = layer->nfeatures, cap_r = 0, cap_xy = 0;
     gc->n = n;
     gc->bbox = malloc((n ? n : 1) * 4 * sizeof *gc->bbox);
@@ -171,14 +172,33 @@ void pc_pairs_clear(pc_pairs *p)
     memset(p, 0, sizeof *p);
 }
 
-struct query {
-    const pc_gcache *gb;
-    uint32_t i;
-    int self;
-    pc_pairs *out;
-    pc_status st;
+/* Pairs found by one worker: runs of consecutive features (one run per
+ * chunk) with their pairs, merged in feature order afterwards so the list
+ * does not depend on the thread count. */
+struct run {
+    size_t first, from, to; /* features [first, ...), pairs [from, to) */
+};
+
+struct worker_pairs {
+    pc_pairs pairs;
+    struct run *runs;
+    size_t nruns, capruns;
     uint32_t *hits;
     size_t nhits, caphits;
+    int failed;
+};
+
+struct pairs_job {
+    const pc_gcache *ga, *gb;
+    GEOSSTRtree *tree;
+    int self;
+    struct worker_pairs *w;
+};
+
+struct query {
+    struct worker_pairs *w;
+    uint32_t i;
+    int self;
 };
 
 /* STRtree callback: collect hits; they are sorted per query so that pairs
@@ -186,20 +206,21 @@ struct query {
 static void on_hit(void *item, void *userdata)
 {
     struct query *q = userdata;
+    struct worker_pairs *w = q->w;
     uint32_t j = (uint32_t)((uintptr_t)item - 1);
     if (q->self && j <= q->i)
         return;
-    if (q->nhits == q->caphits) {
-        size_t cap = q->caphits ? 2 * q->caphits : 64;
-        uint32_t *h = realloc(q->hits, cap * sizeof *h);
+    if (w->nhits == w->caphits) {
+        size_t cap = w->caphits ? 2 * w->caphits : 64;
+        uint32_t *h = realloc(w->hits, cap * sizeof *h);
         if (!h) {
-            q->st = PC_ERR_INTERNAL;
+            w->failed = 1;
             return;
         }
-        q->hits = h;
-        q->caphits = cap;
+        w->hits = h;
+        w->caphits = cap;
     }
-    q->hits[q->nhits++] = j;
+    w->hits[w->nhits++] = j;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -213,84 +234,146 @@ static int has_bbox(const pc_gcache *gc, size_t i)
     return gc->bbox[4 * i] <= gc->bbox[4 * i + 2];
 }
 
-static GEOSGeometry *bbox_geom(GEOSContextHandle_t h, const double *b)
+static pc_status pairs_chunk(pc_ctx *ctx, int worker, size_t first,
+                             size_t count, void *arg, pc_findings *out)
 {
-    if (b[0] == b[2] || b[1] == b[3]) {
-        /* a degenerate box (a point, a vertical or horizontal line) */
-        GEOSCoordSequence *s = GEOSCoordSeq_create_r(h, 2, 2);
-        if (!s)
-            return NULL;
-        GEOSCoordSeq_setXY_r(h, s, 0, b[0], b[1]);
-        GEOSCoordSeq_setXY_r(h, s, 1, b[2], b[3]);
-        return GEOSGeom_createLineString_r(h, s);
+    struct pairs_job *job = arg;
+    struct worker_pairs *w = &job->w[worker];
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    (void)out;
+    if (w->nruns == w->capruns) {
+        size_t cap = w->capruns ? 2 * w->capruns : 64;
+        struct run *r = realloc(w->runs, cap * sizeof *r);
+        if (!r)
+            return PC_OOM(ctx);
+        w->runs = r;
+        w->capruns = cap;
     }
-    return GEOSGeom_createRectangle_r(h, b[0], b[1], b[2], b[3]);
+    struct run *run = &w->runs[w->nruns++];
+    run->first = first;
+    run->from = w->pairs.n;
+    struct query q = {w, 0, job->self};
+    for (size_t i = first; i < first + count && !w->failed; i++) {
+        if (!has_bbox(job->ga, i))
+            continue;
+        /* the feature itself is the query: its envelope is the box */
+        q.i = (uint32_t)i;
+        w->nhits = 0;
+        GEOSSTRtree_query_r(h, job->tree, job->ga->layer->features[i].geom,
+                            on_hit, &q);
+        if (w->nhits > 1)
+            qsort(w->hits, w->nhits, sizeof *w->hits, cmp_u32);
+        for (size_t k = 0; k < w->nhits && !w->failed; k++)
+            if (pairs_push(&w->pairs, (uint32_t)i, w->hits[k]) != PC_OK)
+                w->failed = 1;
+    }
+    run->to = w->pairs.n;
+    return w->failed ? PC_OOM(ctx) : PC_OK;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+    const struct run *x = *(const struct run *const *)a;
+    const struct run *y = *(const struct run *const *)b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Concatenates the workers' runs in feature order into `out`. */
+static pc_status merge_runs(pc_ctx *ctx, struct worker_pairs *w, int nw,
+                            pc_pairs *out)
+{
+    size_t nruns = 0, total = 0;
+    for (int t = 0; t < nw; t++) {
+        nruns += w[t].nruns;
+        total += w[t].pairs.n;
+    }
+    struct run **all = malloc((nruns ? nruns : 1) * sizeof *all);
+    out->a = malloc((total ? total : 1) * sizeof *out->a);
+    out->b = malloc((total ? total : 1) * sizeof *out->b);
+    if (!all || !out->a || !out->b) {
+        free(all);
+        pc_pairs_clear(out);
+        return PC_OOM(ctx);
+    }
+    out->cap = total ? total : 1;
+    size_t k = 0;
+    for (int t = 0; t < nw; t++)
+        for (size_t r = 0; r < w[t].nruns; r++)
+            all[k++] = &w[t].runs[r];
+    qsort(all, nruns, sizeof *all, cmp_run);
+    for (size_t r = 0; r < nruns; r++) {
+        const struct run *run = all[r];
+        const pc_pairs *src = NULL;
+        for (int t = 0; t < nw && !src; t++)
+            if (run >= w[t].runs && run < w[t].runs + w[t].nruns)
+                src = &w[t].pairs;
+        size_t m = run->to - run->from;
+        memcpy(out->a + out->n, src->a + run->from, m * sizeof *out->a);
+        memcpy(out->b + out->n, src->b + run->from, m * sizeof *out->b);
+        out->n += m;
+    }
+    free(all);
+    return PC_OK;
 }
 
 static pc_status build_pairs(pc_ctx *ctx, const pc_gcache *ga,
-                             const pc_gcache *gb, int self, pc_pairs *out)
+                             const pc_gcache *gb, int self, int threads,
+                             pc_pairs *out)
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     memset(out, 0, sizeof *out);
+    /* The tree indexes the features' own geometries (GEOS keeps a copy of
+     * each envelope), so no box geometry is built per feature. */
     GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
-    GEOSGeometry **boxes = calloc(gb->n ? gb->n : 1, sizeof *boxes);
-    pc_status st = PC_OK;
-    if (!tree || !boxes) {
-        st = PC_OOM(ctx);
-        goto done;
-    }
+    if (!tree)
+        return PC_OOM(ctx);
+    size_t first = gb->n;
     for (size_t j = 0; j < gb->n; j++) {
         if (!has_bbox(gb, j))
             continue;
-        if (!(boxes[j] = bbox_geom(h, gb->bbox + 4 * j))) {
-            st = PC_OOM(ctx);
-            goto done;
-        }
-        GEOSSTRtree_insert_r(h, tree, boxes[j], (void *)(uintptr_t)(j + 1));
+        if (first == gb->n)
+            first = j;
+        GEOSSTRtree_insert_r(h, tree, gb->layer->features[j].geom,
+                             (void *)(uintptr_t)(j + 1));
     }
-    struct query q = {gb, 0, self, out, PC_OK, NULL, 0, 0};
-    for (size_t i = 0; i < ga->n && q.st == PC_OK; i++) {
-        if (!has_bbox(ga, i))
-            continue;
-        GEOSGeometry *box = self ? boxes[i] : bbox_geom(h, ga->bbox + 4 * i);
-        if (!box) {
-            q.st = PC_ERR_INTERNAL;
-            break;
-        }
-        q.i = (uint32_t)i;
-        q.nhits = 0;
-        GEOSSTRtree_query_r(h, tree, box, on_hit, &q);
-        if (!self)
-            GEOSGeom_destroy_r(h, box);
-        if (q.nhits > 1)
-            qsort(q.hits, q.nhits, sizeof *q.hits, cmp_u32);
-        for (size_t k = 0; k < q.nhits && q.st == PC_OK; k++)
-            q.st = pairs_push(out, (uint32_t)i, q.hits[k]);
+    int nw = pc_thread_count(threads);
+    struct worker_pairs *w = calloc((size_t)nw, sizeof *w);
+    pc_status st = w ? PC_OK : PC_OOM(ctx);
+    if (st == PC_OK && first < gb->n) {
+        /* GEOS builds the tree on the first query; do that here, before
+         * the workers query it concurrently */
+        struct query q = {&w[0], (uint32_t)gb->n, 0};
+        GEOSSTRtree_query_r(h, tree, gb->layer->features[first].geom, on_hit,
+                            &q);
+        w[0].nhits = 0;
+        struct pairs_job job = {ga, gb, tree, self, w};
+        pc_findings none = {0};
+        st = pc_parallel(ctx, ga->n, nw, pairs_chunk, &job, NULL, NULL,
+                         "pairs", &none);
+        pc_findings_clear(ctx, &none);
     }
-    free(q.hits);
-    if (q.st != PC_OK)
-        st = PC_OOM(ctx);
-done:
-    if (tree)
-        GEOSSTRtree_destroy_r(h, tree);
-    for (size_t j = 0; boxes && j < gb->n; j++)
-        if (boxes[j])
-            GEOSGeom_destroy_r(h, boxes[j]);
-    free(boxes);
-    if (st != PC_OK)
-        pc_pairs_clear(out);
+    if (st == PC_OK)
+        st = merge_runs(ctx, w, w ? nw : 0, out);
+    for (int t = 0; w && t < nw; t++) {
+        pc_pairs_clear(&w[t].pairs);
+        free(w[t].runs);
+        free(w[t].hits);
+    }
+    free(w);
+    GEOSSTRtree_destroy_r(h, tree);
     return st;
 }
 
-pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, pc_pairs *out)
+pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, int threads,
+                        pc_pairs *out)
 {
-    return build_pairs(ctx, gc, gc, 1, out);
+    return build_pairs(ctx, gc, gc, 1, threads, out);
 }
 
 pc_status pc_pairs_cross(pc_ctx *ctx, const pc_gcache *ga, const pc_gcache *gb,
-                         pc_pairs *out)
+                         int threads, pc_pairs *out)
 {
-    return build_pairs(ctx, ga, gb, 0, out);
+    return build_pairs(ctx, ga, gb, 0, threads, out);
 }
 
 /* ---- the exact-contact filter ------------------------------------------ */

@@ -14,6 +14,7 @@
 /* Per-feature geometry in plain arrays, read-only once built, shared by all
  * threads (GEOS prepared geometries are not). */
 typedef struct pc_gcache {
+    const pc_layer *layer; /* the features the cache was built from */
     size_t n;
     double *bbox;        /* 4 per feature: minx, miny, maxx, maxy */
     uint8_t *flags;      /* PC_GC_* */
@@ -35,15 +36,17 @@ pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
                           const uint8_t *invalid, pc_gcache *out);
 void pc_gcache_free(pc_gcache *gc);
 
-/* Candidate pairs: envelopes intersect (closed). Self pairs have a < b. */
+/* Candidate pairs: envelopes intersect (closed). Self pairs have a < b.
+ * Sorted by a, then b, whatever the thread count. */
 typedef struct pc_pairs {
     uint32_t *a, *b;
     size_t n, cap;
 } pc_pairs;
 
-pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, pc_pairs *out);
+pc_status pc_pairs_self(pc_ctx *ctx, const pc_gcache *gc, int threads,
+                        pc_pairs *out);
 pc_status pc_pairs_cross(pc_ctx *ctx, const pc_gcache *ga,
-                         const pc_gcache *gb, pc_pairs *out);
+                         const pc_gcache *gb, int threads, pc_pairs *out);
 void pc_pairs_clear(pc_pairs *p);
 
 /* 0 when the interiors of feature i of ga and feature j of gb certainly do

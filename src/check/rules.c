@@ -109,7 +109,9 @@ pc_status pc_rules_need_cache(pc_ctx *ctx, pc_rules *r, int i)
         if (st != PC_OK)
             return st;
     }
+    double t0 = pc_now_s();
     pc_status st = pc_gcache_build(ctx, l->layer, l->invalid, &l->gc);
+    pc_stage_time("cache", l->id, &t0);
     if (st == PC_OK)
         l->gc_built = 1;
     return st;
@@ -149,9 +151,11 @@ pc_status pc_rules_need_pairs(pc_ctx *ctx, pc_rules *r, int a, int b,
     struct pairs_entry *e = &r->pairs[r->npairs];
     e->a = a;
     e->b = b;
-    st = a == b ? pc_pairs_self(ctx, &r->layers[a].gc, &e->pairs)
+    double t0 = pc_now_s();
+    st = a == b ? pc_pairs_self(ctx, &r->layers[a].gc, r->threads, &e->pairs)
                 : pc_pairs_cross(ctx, &r->layers[a].gc, &r->layers[b].gc,
-                                 &e->pairs);
+                                 r->threads, &e->pairs);
+    pc_stage_time("pairs", r->layers[b].id, &t0);
     if (st != PC_OK)
         return st;
     r->npairs++;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gdal.h>
@@ -252,4 +253,23 @@ int pc_progress_stderr(double complete, const char *message, void *arg)
     }
     fflush(stderr);
     return 1;
+}
+
+double pc_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void pc_stage_time(const char *stage, const char *what, double *t0)
+{
+    static int on = -1;
+    if (on < 0)
+        on = getenv("PLANCHECK_TIMING") != NULL;
+    double t = pc_now_s();
+    if (on)
+        fprintf(stderr, "plancheck: timing: %-12s %-24s %8.3f s\n", stage,
+                what ? what : "", t - *t0);
+    *t0 = t;
 }

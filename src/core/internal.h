@@ -34,6 +34,11 @@ int pc_strcaseeq(const char *a, const char *b);
 /* Shortest "%.17g"-style text that reads back as the same double. */
 void pc_format_double(double v, char *buf, size_t n);
 
+/* Stage timings on stderr when PLANCHECK_TIMING is set (where the time
+ * goes, for scripts/bench): prints the time since *t0 and resets it. */
+double pc_now_s(void);
+void pc_stage_time(const char *stage, const char *what, double *t0);
+
 #define PC_OOM(ctx) pc_error((ctx), PC_ERR_INTERNAL, "out of memory")
 
 #endif

@@ -14,27 +14,6 @@
 #include "plancheck/run.h"
 #include "plancheck/write.h"
 
-/* Stage timings on stderr when PLANCHECK_TIMING is set: where the time
- * goes, for benchmarks (scripts/bench). */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void stage_time(const char *stage, const char *what, double *t0)
-{
-    static int on = -1;
-    if (on < 0)
-        on = getenv("PLANCHECK_TIMING") != NULL;
-    double t = now_s();
-    if (on)
-        fprintf(stderr, "plancheck: timing: %-12s %-24s %8.3f s\n", stage,
-                what ? what : "", t - *t0);
-    *t0 = t;
-}
-
 static void utc_now(char *buf, size_t n)
 {
     time_t t = time(NULL);
@@ -105,11 +84,11 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     pc_read_opts ro = {pl->layer, pl->id, pl->encoding, pl->crs,
                        opts->progress, opts->progress_arg};
     pc_layer *layer = NULL;
-    double t0 = now_s();
+    double t0 = pc_now_s();
     pc_status st = pc_read_layer(ctx, pl->source, &ro, &layer);
     if (st != PC_OK)
         return st;
-    stage_time("read", pl->id, &t0);
+    pc_stage_time("read", pl->id, &t0);
     *layer_out = layer;
     rl->id = pc_strdup(pl->id);
     rl->source = pc_strdup(pl->source_as_written);
@@ -132,11 +111,11 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     }
     if ((st = pc_crs_reproject_layer(ctx, layer, work)) != PC_OK)
         return st;
-    stage_time("reproject", pl->id, &t0);
+    pc_stage_time("reproject", pl->id, &t0);
     if ((st = pc_measure_layer(ctx, layer, opts->progress, opts->progress_arg,
                                areas)) != PC_OK)
         return st;
-    stage_time("measure", pl->id, &t0);
+    pc_stage_time("measure", pl->id, &t0);
     rl->polygons = areas->n_polygons;
     rl->total_planar_m2 = areas->total_planar_m2;
     rl->total_ellipsoidal_m2 = areas->total_ellipsoidal_m2;
@@ -155,7 +134,7 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
                            plan->area_severity, decls, pl->nareas};
     st = pc_check_area(ctx, layer, areas, &check, findings, &rl->area);
     rl->area_checked = 1;
-    stage_time("check", "area", &t0);
+    pc_stage_time("check", "area", &t0);
     free(decls);
     if (st != PC_OK)
         return pc_error_prefix(ctx, st, "%s: layers.%s", plan->path, pl->id);
@@ -343,10 +322,10 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
         st = pc_rules_add_layer(ctx, rules, layers[i], plan->layers[i].id,
                                 plan->layers[i].key_field, &index);
     }
-    double t0 = now_s();
+    double t0 = pc_now_s();
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         st = run_rule(ctx, rules, plan, &plan->rules[k], out);
-        stage_time("rule", plan->rules[k].layer, &t0);
+        pc_stage_time("rule", plan->rules[k].layer, &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
                                  plan->rules[k].line);
@@ -467,10 +446,10 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     }
     pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
                         opts->progress, opts->progress_arg};
-    double t0 = now_s();
+    double t0 = pc_now_s();
     st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
                        &r->findings, meta.kv, meta.n);
-    stage_time("write", target, &t0);
+    pc_stage_time("write", target, &t0);
 fail:
     meta_free(&meta);
     for (size_t i = 0; layers && i < plan->nlayers; i++) {

@@ -304,8 +304,8 @@ static struct filter_stats check_filter(pc_ctx *ctx, const pc_layer *la,
         assert_int_equal(pc_gcache_build(ctx, lb, ib, &gb), PC_OK);
     const pc_gcache *pgb = self ? &ga : &gb;
     pc_pairs p;
-    assert_int_equal(self ? pc_pairs_self(ctx, &ga, &p)
-                          : pc_pairs_cross(ctx, &ga, &gb, &p),
+    assert_int_equal(self ? pc_pairs_self(ctx, &ga, 2, &p)
+                          : pc_pairs_cross(ctx, &ga, &gb, 2, &p),
                      PC_OK);
     s.pairs = p.n;
     size_t missing = 0;
@@ -813,7 +813,7 @@ static size_t geos_overlaps(pc_ctx *ctx, const pc_layer *l, uint64_t **out)
     pc_gcache gc;
     pc_pairs p;
     assert_int_equal(pc_gcache_build(ctx, l, NULL, &gc), PC_OK);
-    assert_int_equal(pc_pairs_self(ctx, &gc, &p), PC_OK);
+    assert_int_equal(pc_pairs_self(ctx, &gc, 2, &p), PC_OK);
     uint64_t *v = malloc((p.n ? p.n : 1) * sizeof *v);
     assert_non_null(v);
     size_t m = 0;
