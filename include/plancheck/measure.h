@@ -34,19 +34,31 @@ pc_status pc_area_calc_area(pc_ctx *ctx, pc_area_calc *calc,
 /* Per-feature areas of a polygon layer, in the layer's CRS. planar[i] is NAN
  * when the CRS is geographic or the feature has no polygon; ellipsoidal[i]
  * is NAN for features without a polygon. Arrays are malloc'ed, caller
- * frees. Totals skip NANs. */
+ * frees. Totals skip NANs; a method that was not asked for has NAN in
+ * every slot and as its total. */
 typedef struct pc_layer_areas {
     double *planar_m2;
     double *ellipsoidal_m2;
+    unsigned char *polygon; /* 1 where the feature has a polygon */
     size_t n;
     double total_planar_m2;
     double total_ellipsoidal_m2;
     size_t n_polygons;
 } pc_layer_areas;
 
+/* Which areas pc_measure_layer computes. Ellipsoidal area costs about ten
+ * times the planar one (every vertex through PROJ, then geodesics), so a
+ * run asks only for what it will use. In a geographic CRS the ellipsoidal
+ * area is always computed: it is the only area there. */
+enum {
+    PC_MEASURE_PLANAR = 1,
+    PC_MEASURE_ELLIPSOIDAL = 2,
+    PC_MEASURE_BOTH = 3,
+};
+
 pc_status pc_measure_layer(pc_ctx *ctx, const pc_layer *layer,
-                           pc_progress_fn progress, void *progress_arg,
-                           pc_layer_areas *out);
+                           unsigned methods, pc_progress_fn progress,
+                           void *progress_arg, pc_layer_areas *out);
 void pc_layer_areas_clear(pc_layer_areas *areas);
 
 #ifdef __cplusplus

@@ -82,7 +82,7 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
     pc_layer_areas areas = {0};
     int have_areas = 0;
     if (layer->crs && layer->geom_class == PC_GEOM_POLYGON) {
-        st = pc_measure_layer(ctx, layer, NULL, NULL, &areas);
+        st = pc_measure_layer(ctx, layer, PC_MEASURE_BOTH, NULL, NULL, &areas);
         if (st != PC_OK) {
             pc_layer_free(ctx, layer);
             return pc_cli_fail(st, "%s", pc_ctx_error(ctx));

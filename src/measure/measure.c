@@ -187,6 +187,7 @@ struct measure_job {
     const pc_layer *layer;
     pc_layer_areas *out;
     int geographic;
+    unsigned methods;
     pc_area_calc *calc[PC_MAX_THREADS]; /* per worker, made on first use */
     pc_crs *crs[PC_MAX_THREADS];        /* the layer CRS in that worker's
                                            PROJ context */
@@ -200,7 +201,9 @@ static pc_status measure_chunk(pc_ctx *ctx, int worker, size_t first,
     const pc_layer *layer = job->layer;
     pc_status st;
     (void)found;
-    if (!job->calc[worker]) {
+    int ell = job->methods & PC_MEASURE_ELLIPSOIDAL;
+    int planar = (job->methods & PC_MEASURE_PLANAR) && !job->geographic;
+    if (ell && !job->calc[worker]) {
         if ((st = pc_crs_clone(ctx, layer->crs, &job->crs[worker])) != PC_OK ||
             (st = pc_area_calc_new(ctx, job->crs[worker], &job->calc[worker])) !=
                 PC_OK)
@@ -213,13 +216,15 @@ static pc_status measure_chunk(pc_ctx *ctx, int worker, size_t first,
         if (!is_polygonal(h, g))
             continue;
         double a;
-        if ((st = pc_area_calc_area(ctx, job->calc[worker], g,
-                                    PC_AREA_ELLIPSOIDAL, &a)) != PC_OK)
+        job->out->polygon[i] = 1;
+        if (ell && (st = pc_area_calc_area(ctx, job->calc[worker], g,
+                                           PC_AREA_ELLIPSOIDAL, &a)) != PC_OK)
             return pc_error_prefix(ctx, st, "%s: layer '%s': feature %lld",
                                    layer->source, layer->source_layer,
                                    (long long)layer->features[i].fid);
-        job->out->ellipsoidal_m2[i] = a;
-        if (!job->geographic) {
+        if (ell)
+            job->out->ellipsoidal_m2[i] = a;
+        if (planar) {
             if (!GEOSArea_r(h, g, &a))
                 return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
                                 pc_ctx_geos_message(ctx));
@@ -241,8 +246,8 @@ static void measure_done(pc_ctx *ctx, int worker, void *arg)
 }
 
 pc_status pc_measure_layer(pc_ctx *ctx, const pc_layer *layer,
-                           pc_progress_fn progress, void *progress_arg,
-                           pc_layer_areas *out)
+                           unsigned methods, pc_progress_fn progress,
+                           void *progress_arg, pc_layer_areas *out)
 {
     memset(out, 0, sizeof *out);
     if (!layer->crs)
@@ -252,28 +257,37 @@ pc_status pc_measure_layer(pc_ctx *ctx, const pc_layer *layer,
     out->n = n;
     out->planar_m2 = malloc((n ? n : 1) * sizeof *out->planar_m2);
     out->ellipsoidal_m2 = malloc((n ? n : 1) * sizeof *out->ellipsoidal_m2);
+    out->polygon = calloc(n ? n : 1, 1);
     struct measure_job *job = calloc(1, sizeof *job);
     pc_status st = PC_OK;
-    if (!out->planar_m2 || !out->ellipsoidal_m2 || !job) {
+    if (!out->planar_m2 || !out->ellipsoidal_m2 || !out->polygon || !job) {
         st = PC_OOM(ctx);
         goto done;
     }
     job->layer = layer;
     job->out = out;
     job->geographic = pc_crs_is_geographic(layer->crs);
+    job->methods = methods & PC_MEASURE_BOTH;
+    if (job->geographic || !job->methods)
+        job->methods |= PC_MEASURE_ELLIPSOIDAL;
     /* no findings come out of this job; the list only satisfies the pool */
     pc_findings none = {0};
     st = pc_parallel_ex(ctx, n, 0, measure_chunk, measure_done, job, progress,
                         progress_arg, "measuring", &none);
     pc_findings_clear(ctx, &none);
     for (size_t i = 0; st == PC_OK && i < n; i++) {
-        if (isnan(out->ellipsoidal_m2[i]))
+        if (!out->polygon[i])
             continue;
         out->n_polygons++;
-        out->total_ellipsoidal_m2 += out->ellipsoidal_m2[i];
+        if (!isnan(out->ellipsoidal_m2[i]))
+            out->total_ellipsoidal_m2 += out->ellipsoidal_m2[i];
         if (!isnan(out->planar_m2[i]))
             out->total_planar_m2 += out->planar_m2[i];
     }
+    if (!(job->methods & PC_MEASURE_ELLIPSOIDAL))
+        out->total_ellipsoidal_m2 = NAN;
+    if (!(job->methods & PC_MEASURE_PLANAR) || job->geographic)
+        out->total_planar_m2 = NAN;
 done:
     free(job);
     if (st != PC_OK)
@@ -285,5 +299,6 @@ void pc_layer_areas_clear(pc_layer_areas *areas)
 {
     free(areas->planar_m2);
     free(areas->ellipsoidal_m2);
+    free(areas->polygon);
     memset(areas, 0, sizeof *areas);
 }

@@ -112,8 +112,14 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     if ((st = pc_crs_reproject_layer(ctx, layer, work)) != PC_OK)
         return st;
     pc_stage_time("reproject", pl->id, &t0);
-    if ((st = pc_measure_layer(ctx, layer, opts->progress, opts->progress_arg,
-                               areas)) != PC_OK)
+    /* The normalised layers carry both areas; findings only need the
+     * plan's method (rules measure their own results). */
+    unsigned methods = PC_MEASURE_BOTH;
+    if (opts->findings_only)
+        methods = plan->method == PC_AREA_PLANAR ? PC_MEASURE_PLANAR
+                                                 : PC_MEASURE_ELLIPSOIDAL;
+    if ((st = pc_measure_layer(ctx, layer, methods, opts->progress,
+                               opts->progress_arg, areas)) != PC_OK)
         return st;
     pc_stage_time("measure", pl->id, &t0);
     rl->polygons = areas->n_polygons;

@@ -356,7 +356,7 @@ static void test_measure_layer_projected(void **state)
     pc_layer_areas areas;
     memset(&areas, 0xAB, sizeof areas);
     struct progress_log log = {0, -1, 0};
-    pc_status st = pc_measure_layer(fx->ctx, layer, progress_cb, &log, &areas);
+    pc_status st = pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, progress_cb, &log, &areas);
     if (st != PC_OK)
         fail_msg("pc_measure_layer: %s", pc_ctx_error(fx->ctx));
     assert_int_equal(areas.n, 5);
@@ -401,14 +401,14 @@ static void test_measure_layer_geographic(void **state)
     struct fx *fx = *state;
     pc_layer *layer = mixed_layer(fx->ctx, "EPSG:4326", 121.5, 28, 0.01);
     pc_layer_areas areas;
-    pc_status st = pc_measure_layer(fx->ctx, layer, NULL, NULL, &areas);
+    pc_status st = pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, NULL, NULL, &areas);
     if (st != PC_OK)
         fail_msg("pc_measure_layer: %s", pc_ctx_error(fx->ctx));
     assert_int_equal(areas.n, 5);
     assert_int_equal(areas.n_polygons, 2);
     for (size_t i = 0; i < 5; i++)
         assert_true(isnan(areas.planar_m2[i]));
-    assert_true(areas.total_planar_m2 == 0);
+    assert_true(isnan(areas.total_planar_m2)); /* no planar area in degrees */
     /* 0.01° x 0.01° at 28°N: about 982 m x 1109 m */
     assert_rel(areas.ellipsoidal_m2[0], 982.6 * 1108.6, 5e-3);
     assert_true(isnan(areas.ellipsoidal_m2[1]));
@@ -421,13 +421,54 @@ static void test_measure_layer_geographic(void **state)
     pc_layer_free(fx->ctx, layer);
 }
 
+/* Only the methods asked for are computed; in a geographic CRS the
+ * ellipsoidal area is computed whatever is asked, being the only one. */
+static void test_measure_layer_methods(void **state)
+{
+    struct fx *fx = *state;
+    pc_layer *layer = mixed_layer(fx->ctx, "EPSG:4549", CX, CY, 1000);
+    pc_layer_areas both, planar, ell;
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, NULL,
+                                      NULL, &both), PC_OK);
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_PLANAR, NULL,
+                                      NULL, &planar), PC_OK);
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_ELLIPSOIDAL,
+                                      NULL, NULL, &ell), PC_OK);
+    assert_int_equal(planar.n_polygons, 2);
+    assert_int_equal(ell.n_polygons, 2);
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(isnan(planar.ellipsoidal_m2[i]));
+        assert_true(isnan(ell.planar_m2[i]));
+        assert_true(isnan(both.planar_m2[i]) ? isnan(planar.planar_m2[i])
+                    : both.planar_m2[i] == planar.planar_m2[i]);
+        assert_true(isnan(both.ellipsoidal_m2[i]) ? isnan(ell.ellipsoidal_m2[i])
+                    : both.ellipsoidal_m2[i] == ell.ellipsoidal_m2[i]);
+    }
+    assert_true(isnan(planar.total_ellipsoidal_m2));
+    assert_true(isnan(ell.total_planar_m2));
+    assert_true(planar.total_planar_m2 == both.total_planar_m2);
+    assert_true(ell.total_ellipsoidal_m2 == both.total_ellipsoidal_m2);
+    pc_layer_areas_clear(&both);
+    pc_layer_areas_clear(&planar);
+    pc_layer_areas_clear(&ell);
+    pc_layer_free(fx->ctx, layer);
+
+    layer = mixed_layer(fx->ctx, "EPSG:4326", 121.5, 28, 0.01);
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_PLANAR, NULL,
+                                      NULL, &planar), PC_OK);
+    assert_true(planar.ellipsoidal_m2[0] > 0);
+    assert_true(isnan(planar.planar_m2[0]));
+    pc_layer_areas_clear(&planar);
+    pc_layer_free(fx->ctx, layer);
+}
+
 static void test_measure_layer_errors(void **state)
 {
     struct fx *fx = *state;
     /* no CRS */
     pc_layer *layer = mixed_layer(fx->ctx, NULL, CX, CY, 1000);
     pc_layer_areas areas;
-    assert_int_equal(pc_measure_layer(fx->ctx, layer, NULL, NULL, &areas),
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, NULL, NULL, &areas),
                      PC_ERR_CRS);
     assert_null(areas.planar_m2);
     assert_null(areas.ellipsoidal_m2);
@@ -435,7 +476,7 @@ static void test_measure_layer_errors(void **state)
 
     /* an empty layer is fine */
     layer = tu_layer_new(fx->ctx, "empty", "EPSG:4549");
-    assert_int_equal(pc_measure_layer(fx->ctx, layer, NULL, NULL, &areas),
+    assert_int_equal(pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, NULL, NULL, &areas),
                      PC_OK);
     assert_int_equal(areas.n, 0);
     assert_int_equal(areas.n_polygons, 0);
@@ -446,7 +487,7 @@ static void test_measure_layer_errors(void **state)
     /* cancelled through the progress callback: an error, nothing kept */
     layer = mixed_layer(fx->ctx, "EPSG:4549", CX, CY, 1000);
     struct progress_log log = {0, -1, 1};
-    pc_status st = pc_measure_layer(fx->ctx, layer, progress_cb, &log, &areas);
+    pc_status st = pc_measure_layer(fx->ctx, layer, PC_MEASURE_BOTH, progress_cb, &log, &areas);
     assert_int_not_equal(st, PC_OK);
     assert_true(log.calls >= 1);
     assert_null(areas.planar_m2);
@@ -468,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calc_uses_crs_ellipsoid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_measure_layer_projected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_measure_layer_geographic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_measure_layer_methods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_measure_layer_errors, setup, teardown),
     };
     return cmocka_run_group_tests_name("measure", tests, NULL, NULL);

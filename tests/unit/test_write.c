@@ -79,7 +79,7 @@ static void build_layer(struct fx *fx)
     free(w2m);
     pc_layer_update_extent(ctx, l);
     fx->layer = l;
-    if (pc_measure_layer(ctx, l, NULL, NULL, &fx->areas) != PC_OK)
+    if (pc_measure_layer(ctx, l, PC_MEASURE_BOTH, NULL, NULL, &fx->areas) != PC_OK)
         fail_msg("measure: %s", pc_ctx_error(ctx));
 }
 
