@@ -94,11 +94,13 @@ struct figure {
 };
 
 static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
-                        int ai, char *buf, size_t n, struct figure *fig)
+                        int ai, struct figure *fig)
 {
     const pc_value *v = &f->values[vi];
     memset(fig, 0, sizeof *fig);
-    fig->text = pc_value_text(layer, (size_t)vi, v, buf, n);
+    /* numbers are formatted only for a message (see figure_text) */
+    fig->text = layer->fields[vi].type == PC_FIELD_TEXT && !v->is_null ? v->s
+                                                                     : NULL;
     if (v->is_null || (layer->fields[vi].type == PC_FIELD_TEXT && !*v->s)) {
         fig->is_null = 1;
         return;
@@ -114,6 +116,44 @@ static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
         fig->ok = 0;
     if (ai >= 0 && !f->values[ai].is_null)
         fig->approx |= approx_flag(layer, ai, &f->values[ai]);
+}
+
+/* The figure as printed, for messages. */
+static void figure_text(const pc_layer *layer, const pc_feature *f, int vi,
+                        char *buf, size_t n, struct figure *fig)
+{
+    if (!fig->text)
+        fig->text = pc_value_text(layer, (size_t)vi, &f->values[vi], buf, n);
+}
+
+/* The last unit text parsed: units repeat down a layer, and parsing is a
+ * scan of every spelling. */
+struct unit_memo {
+    char text[64];
+    int valid, ok;
+    pc_unit unit;
+};
+
+static int parse_unit(struct unit_memo *m, const char *text, pc_unit *out)
+{
+    if (!text)
+        return -1;
+    if (!m->valid || strcmp(m->text, text) != 0) {
+        m->ok = pc_unit_parse(text, &m->unit) == 0;
+        m->valid = strlen(text) < sizeof m->text;
+        if (m->valid)
+            memcpy(m->text, text, strlen(text) + 1);
+    }
+    *out = m->unit;
+    return m->ok ? 0 : -1;
+}
+
+/* The difference allowed between measured and declared m². */
+static double tolerance_m2(const pc_area_check *check, const struct figure *fig,
+                           double declared)
+{
+    double rel = fig->approx ? check->tol.approx_rel_pct : check->tol.rel_pct;
+    return fmax(check->tol.abs_m2, rel / 100.0 * declared);
 }
 
 static GEOSGeometry *clone_geom(pc_ctx *ctx, const pc_feature *f)
@@ -135,15 +175,15 @@ static pc_finding base_finding(const char *rule, pc_severity sev,
 }
 
 static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
-                           const char *key, const pc_layer_areas *areas,
+                           int ki, const pc_layer_areas *areas,
                            const pc_area_check *check, const pc_area_decl *d,
-                           int vi, int ui, int ai, pc_findings *out,
-                           pc_area_stats *stats)
+                           int vi, int ui, int ai, struct unit_memo *memo,
+                           pc_findings *out, pc_area_stats *stats)
 {
     const pc_feature *f = &layer->features[i];
-    char vbuf[64], msg[1024];
+    char vbuf[64], msg[1024], key[256];
     struct figure fig;
-    read_figure(layer, f, vi, ai, vbuf, sizeof vbuf, &fig);
+    read_figure(layer, f, vi, ai, &fig);
     if (fig.is_null) {
         stats->no_figure++;
         return PC_OK;
@@ -151,6 +191,22 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
     const char *unit_text = d->unit;
     if (ui >= 0)
         unit_text = f->values[ui].is_null ? NULL : f->values[ui].s;
+    const double *measured = check->method == PC_AREA_PLANAR
+                                 ? areas->planar_m2
+                                 : areas->ellipsoidal_m2;
+    pc_unit unit = PC_UNIT_COUNT;
+    int unit_ok = parse_unit(memo, unit_text, &unit) == 0;
+    if (fig.ok && unit_ok && !isnan(measured[i])) {
+        /* the common case, a figure within tolerance: no text formatted */
+        double declared = pc_unit_to_m2(fig.value, unit);
+        if (fabs(measured[i] - declared) <= tolerance_m2(check, &fig, declared)) {
+            stats->compared++;
+            stats->within++;
+            return PC_OK;
+        }
+    }
+    pc_feature_key(layer, ki, i, key, sizeof key);
+    figure_text(layer, f, vi, vbuf, sizeof vbuf, &fig);
     pc_finding fd = base_finding("area.value", check->severity, layer, f, key,
                                  d->value_field);
     fd.unit = (char *)unit_text;
@@ -163,8 +219,7 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
         fd.geom = clone_geom(ctx, f);
         return pc_findings_add(ctx, out, &fd);
     }
-    pc_unit unit;
-    if (!unit_text || pc_unit_parse(unit_text, &unit) != 0) {
+    if (!unit_ok) {
         stats->bad_figure++;
         fd.rule = "area.unit";
         fd.declared_value = fig.value;
@@ -176,9 +231,6 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
         fd.geom = clone_geom(ctx, f);
         return pc_findings_add(ctx, out, &fd);
     }
-    const double *measured = check->method == PC_AREA_PLANAR
-                                 ? areas->planar_m2
-                                 : areas->ellipsoidal_m2;
     double m = measured[i];
     if (isnan(m)) {
         stats->no_polygon++;
@@ -196,8 +248,7 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
     stats->compared++;
     double declared = pc_unit_to_m2(fig.value, unit);
     double diff = m - declared;
-    double rel = fig.approx ? check->tol.approx_rel_pct : check->tol.rel_pct;
-    double tol = fmax(check->tol.abs_m2, rel / 100.0 * declared);
+    double tol = tolerance_m2(check, &fig, declared);
     if (fabs(diff) <= tol) {
         stats->within++;
         return PC_OK;
@@ -248,13 +299,11 @@ pc_status pc_check_area(pc_ctx *ctx, const pc_layer *layer,
                             "'%s' must hold text such as 亩 or ha",
                             layer->source, layer->source_layer,
                             d->unit_field);
-        for (size_t i = 0; i < layer->nfeatures; i++) {
-            char key[256];
-            pc_feature_key(layer, ki, i, key, sizeof key);
-            if ((st = check_one(ctx, layer, i, key, areas, check, d, vi, ui,
-                                ai, out, stats)) != PC_OK)
+        struct unit_memo memo = {0};
+        for (size_t i = 0; i < layer->nfeatures; i++)
+            if ((st = check_one(ctx, layer, i, ki, areas, check, d, vi, ui,
+                                ai, &memo, out, stats)) != PC_OK)
                 return st;
-        }
     }
     return PC_OK;
 }
