@@ -18,6 +18,40 @@
 
 #include "engine.h"
 
+/* Plain comparisons: libm's fmin/fmax are calls (NaN rules) on the
+ * filter's hot path, and cached coordinates are never NaN (GEOS does not
+ * call such a polygon valid, and invalid ones skip the filter). */
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+
+/* Orientation of p against the segment a->b: 1 left, -1 right, 0 on its
+ * line, as GEOSOrientationIndex. Shewchuk's error-bounded floating-point
+ * stage settles nearly every call; only the doubtful ones go to GEOS's
+ * exact predicate (a call through the C API costs more than the test). */
+static inline int orient(GEOSContextHandle_t h, double ax, double ay,
+                         double bx, double by, double px, double py)
+{
+    static const double eps = 0x1p-53;
+    double left = (ax - px) * (by - py);
+    double right = (ay - py) * (bx - px);
+    double det = left - right, sum;
+    if (left > 0) {
+        if (right <= 0)
+            return 1;
+        sum = left + right;
+    } else if (left < 0) {
+        if (right >= 0)
+            return -1;
+        sum = -left - right;
+    } else {
+        return right < 0 ? 1 : right > 0 ? -1 : 0;
+    }
+    double bound = (3.0 + 16.0 * eps) * eps * sum;
+    if (det >= bound || -det >= bound)
+        return det > 0 ? 1 : det < 0 ? -1 : 0;
+    return GEOSOrientationIndex_r(h, ax, ay, bx, by, px, py);
+}
+
 /* ---- geometry cache ---------------------------------------------------- */
 
 static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
@@ -399,8 +433,8 @@ static int collect(const pc_gcache *gc, size_t i, const double *box,
         for (size_t k = 0; k + 1 < nv; k++) {
             double x0 = xy[2 * k], y0 = xy[2 * k + 1];
             double x1 = xy[2 * k + 2], y1 = xy[2 * k + 3];
-            if (fmax(x0, x1) < box[0] || fmin(x0, x1) > box[2] ||
-                fmax(y0, y1) < box[1] || fmin(y0, y1) > box[3])
+            if (dmax(x0, x1) < box[0] || dmin(x0, x1) > box[2] ||
+                dmax(y0, y1) < box[1] || dmin(y0, y1) > box[3])
                 continue;
             if (n == MAX_SEGS)
                 return -1;
@@ -418,10 +452,10 @@ enum contact { C_NONE, C_SHARED_EDGE, C_T_IN_S, C_T_IN_T, C_DOUBT };
 static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
                             const struct seg *t)
 {
-    if (fmax(s->x0, s->x1) < fmin(t->x0, t->x1) ||
-        fmax(t->x0, t->x1) < fmin(s->x0, s->x1) ||
-        fmax(s->y0, s->y1) < fmin(t->y0, t->y1) ||
-        fmax(t->y0, t->y1) < fmin(s->y0, s->y1))
+    if (dmax(s->x0, s->x1) < dmin(t->x0, t->x1) ||
+        dmax(t->x0, t->x1) < dmin(s->x0, s->x1) ||
+        dmax(s->y0, s->y1) < dmin(t->y0, t->y1) ||
+        dmax(t->y0, t->y1) < dmin(s->y0, s->y1))
         return C_NONE;
     int same00 = s->x0 == t->x0 && s->y0 == t->y0;
     int same11 = s->x1 == t->x1 && s->y1 == t->y1;
@@ -429,14 +463,14 @@ static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
     int same10 = s->x1 == t->x0 && s->y1 == t->y0;
     if ((same00 && same11) || (same01 && same10))
         return C_SHARED_EDGE;
-    int o1 = GEOSOrientationIndex_r(h, s->x0, s->y0, s->x1, s->y1, t->x0, t->y0);
-    int o2 = GEOSOrientationIndex_r(h, s->x0, s->y0, s->x1, s->y1, t->x1, t->y1);
+    int o1 = orient(h, s->x0, s->y0, s->x1, s->y1, t->x0, t->y0);
+    int o2 = orient(h, s->x0, s->y0, s->x1, s->y1, t->x1, t->y1);
     if (o1 == 2 || o2 == 2)
         return C_DOUBT;
     if (o1 * o2 > 0)
         return C_NONE;
-    int o3 = GEOSOrientationIndex_r(h, t->x0, t->y0, t->x1, t->y1, s->x0, s->y0);
-    int o4 = GEOSOrientationIndex_r(h, t->x0, t->y0, t->x1, t->y1, s->x1, s->y1);
+    int o3 = orient(h, t->x0, t->y0, t->x1, t->y1, s->x0, s->y0);
+    int o4 = orient(h, t->x0, t->y0, t->x1, t->y1, s->x1, s->y1);
     if (o3 == 2 || o4 == 2)
         return C_DOUBT;
     if (o3 * o4 > 0)
@@ -446,8 +480,8 @@ static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
         int use_x = fabs(s->x1 - s->x0) >= fabs(s->y1 - s->y0);
         double a0 = use_x ? s->x0 : s->y0, a1 = use_x ? s->x1 : s->y1;
         double b0 = use_x ? t->x0 : t->y0, b1 = use_x ? t->x1 : t->y1;
-        double lo = fmax(fmin(a0, a1), fmin(b0, b1));
-        double hi = fmin(fmax(a0, a1), fmax(b0, b1));
+        double lo = dmax(dmin(a0, a1), dmin(b0, b1));
+        double hi = dmin(dmax(a0, a1), dmax(b0, b1));
         if (lo > hi)
             return C_NONE;
         if (lo == hi) /* one common point, an endpoint of both */
@@ -485,12 +519,12 @@ static int point_in(GEOSContextHandle_t h, const pc_gcache *gc, size_t j,
             double bx = xy[2 * k + 2], by = xy[2 * k + 3];
             if ((ay > py) == (by > py)) {
                 /* not straddling the ray's line; on a horizontal edge? */
-                if (ay == py && by == py && px >= fmin(ax, bx) &&
-                    px <= fmax(ax, bx))
+                if (ay == py && by == py && px >= dmin(ax, bx) &&
+                    px <= dmax(ax, bx))
                     return -1;
                 continue;
             }
-            int o = GEOSOrientationIndex_r(h, ax, ay, bx, by, px, py);
+            int o = orient(h, ax, ay, bx, by, px, py);
             if (o == 0 || o == 2)
                 return -1;
             if ((by > ay) ? o > 0 : o < 0)
@@ -537,8 +571,8 @@ int pc_pair_may_overlap(GEOSContextHandle_t h, const pc_gcache *ga, size_t i,
     if ((ga->flags[i] | gb->flags[j]) & PC_GC_INVALID)
         return 1;
     const double *a = ga->bbox + 4 * i, *b = gb->bbox + 4 * j;
-    double box[4] = {fmax(a[0], b[0]), fmax(a[1], b[1]), fmin(a[2], b[2]),
-                     fmin(a[3], b[3])};
+    double box[4] = {dmax(a[0], b[0]), dmax(a[1], b[1]), dmin(a[2], b[2]),
+                     dmin(a[3], b[3])};
     /* An interior point lies strictly inside its polygon's box, so boxes
      * that meet only along a line cannot hold common interior points. */
     if (box[0] >= box[2] || box[1] >= box[3])

@@ -688,6 +688,15 @@ static int shift_arg(double *x, double *y, void *arg)
     return 1;
 }
 
+/* x, y -> (d[0] + d[2] x, d[1] + d[2] y), rounded as doubles round */
+static int affine_arg(double *x, double *y, void *arg)
+{
+    const double *d = arg;
+    *x = d[0] + d[2] * *x;
+    *y = d[1] + d[2] * *y;
+    return 1;
+}
+
 /* A random strictly convex quadrilateral on the 1 m grid around (cx, cy). */
 static GEOSGeometry *random_quad(pc_ctx *ctx, int cx, int cy)
 {
@@ -863,6 +872,20 @@ static void test_random_filter_property(void **state)
     check_filter(fx->ctx, la, lb, 0, "random, even x odd");
     pc_layer_free(fx->ctx, la);
     pc_layer_free(fx->ctx, lb);
+
+    /* the same at Gauss-Krüger eastings and northings, scaled by 0.3: off
+     * the grid, vertices that lay on a neighbour's edge now lie a rounding
+     * error beside it, where the filter's floating-point orientation stage
+     * cannot decide and GEOS's exact predicate must */
+    double far[3] = {519873.1, 3021456.7, 0.3};
+    pc_layer *lf = new_layer(fx->ctx, "far");
+    for (size_t i = 0; i < l->nfeatures; i++)
+        add_geom(fx->ctx, lf, l->features[i].values[0].s,
+                 GEOSGeom_transformXY_r(h, l->features[i].geom, affine_arg,
+                                        far), NULL);
+    struct filter_stats sf = check_filter(fx->ctx, lf, lf, 0, "random, far");
+    EXPECT(sf.cleared > 1000, "far data: only %zu pairs cleared", sf.cleared);
+    pc_layer_free(fx->ctx, lf);
 
     /* the overlap rule with min_area 0 finds exactly GEOS's pairs */
     uint64_t *want = NULL;
