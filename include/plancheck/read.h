@@ -16,6 +16,9 @@ typedef struct pc_read_opts {
     const char *crs_fallback; /* CRS definition used when the data has none */
     pc_progress_fn progress;
     void *progress_arg;
+    int threads;              /* large GeoPackage layers are read in FID
+                                 ranges on this many threads (0: one per
+                                 core) */
 } pc_read_opts;
 
 /* Names of the vector layers in `path`. *names is a NULL-terminated array

@@ -342,6 +342,8 @@ static pc_status merge_runs(pc_ctx *ctx, struct worker_pairs *w, int nw,
             if (run >= w[t].runs && run < w[t].runs + w[t].nruns)
                 src = &w[t].pairs;
         size_t m = run->to - run->from;
+        if (m == 0)
+            continue;
         memcpy(out->a + out->n, src->a + run->from, m * sizeof *out->a);
         memcpy(out->b + out->n, src->b + run->from, m * sizeof *out->b);
         out->n += m;

@@ -66,7 +66,7 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
                     json_object *jlayers)
 {
     pc_read_opts ro = {name, NULL, encoding, crs,
-                       pc_ctx_quiet(ctx) ? NULL : pc_progress_stderr, NULL};
+                       pc_ctx_quiet(ctx) ? NULL : pc_progress_stderr, NULL, 0};
     pc_layer *layer = NULL;
     pc_status st = pc_read_layer(ctx, path, &ro, &layer);
     if (st != PC_OK)

@@ -1,6 +1,8 @@
 /* read.c: read stage: any OGR vector source -> pc_layer (fields, FIDs,
  * 2D GEOS geometries, CRS). The only place that reads through GDAL. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <ogr_srs_api.h>
 
 #include "../core/internal.h"
+#include "../core/parallel.h"
 #include "plancheck/crs.h"
 #include "plancheck/read.h"
 
@@ -239,8 +242,8 @@ static pc_status read_fields(pc_ctx *ctx, OGRFeatureDefnH defn,
     return PC_OK;
 }
 
-static pc_status read_values(pc_ctx *ctx, OGRFeatureH feat, pc_layer *layer,
-                             pc_feature *f)
+static pc_status read_values(pc_ctx *ctx, OGRFeatureH feat,
+                             const pc_layer *layer, pc_feature *f)
 {
     f->values = calloc(layer->nfields ? layer->nfields : 1, sizeof *f->values);
     if (!f->values)
@@ -268,44 +271,100 @@ static pc_status read_values(pc_ctx *ctx, OGRFeatureH feat, pc_layer *layer,
     return PC_OK;
 }
 
-static pc_status read_features(pc_ctx *ctx, OGRLayerH lyr, pc_layer *layer,
-                               const pc_read_opts *opts)
+/* Features read by one thread, in the source's order. */
+struct feats {
+    pc_feature *f;
+    size_t n, cap;
+    int has_extent;
+    double extent[4]; /* of the geometries read, computed while each one
+                         is still in cache */
+};
+
+static void feats_free(pc_ctx *ctx, const pc_layer *layer, struct feats *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        pc_feature *f = &fs->f[i];
+        if (f->geom)
+            GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
+        free(f->geom_error);
+        for (size_t j = 0; f->values && j < layer->nfields; j++)
+            free(f->values[j].s);
+        free(f->values);
+    }
+    free(fs->f);
+    memset(fs, 0, sizeof *fs);
+}
+
+static void extend(int *has, double *e, const double *b)
+{
+    if (!*has) {
+        memcpy(e, b, 4 * sizeof *e);
+        *has = 1;
+        return;
+    }
+    e[0] = b[0] < e[0] ? b[0] : e[0];
+    e[1] = b[1] < e[1] ? b[1] : e[1];
+    e[2] = b[2] > e[2] ? b[2] : e[2];
+    e[3] = b[3] > e[3] ? b[3] : e[3];
+}
+
+static void feats_extend(pc_ctx *ctx, struct feats *fs, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    double b[4];
+    if (GEOSisEmpty_r(h, g) == 0 && GEOSGeom_getXMin_r(h, g, &b[0]) &&
+        GEOSGeom_getYMin_r(h, g, &b[1]) && GEOSGeom_getXMax_r(h, g, &b[2]) &&
+        GEOSGeom_getYMax_r(h, g, &b[3]))
+        extend(&fs->has_extent, fs->extent, b);
+}
+
+/* Reads every feature `lyr` returns into `out`. `progress` (may be NULL)
+ * is told the share of `total` read; `stop` (may be NULL) is polled so a
+ * failed sibling thread ends this one early (returning PC_OK with what it
+ * read: the sibling's error is the one reported). */
+static pc_status read_loop(pc_ctx *ctx, OGRLayerH lyr, const pc_layer *layer,
+                           struct feats *out, GIntBig total,
+                           const pc_read_opts *progress, atomic_int *stop)
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     GEOSWKBReader *reader = GEOSWKBReader_create_r(h);
     if (!reader)
         return PC_OOM(ctx);
-    GIntBig total = OGR_L_GetFeatureCount(lyr, TRUE);
     pc_status st = PC_OK;
     OGRFeatureH feat;
     OGR_L_ResetReading(lyr);
     CPLErrorReset();
     while ((feat = OGR_L_GetNextFeature(lyr)) != NULL) {
-        if (layer->nfeatures == layer->cap) {
-            size_t cap = layer->cap ? 2 * layer->cap : 256;
-            pc_feature *fs = realloc(layer->features, cap * sizeof *fs);
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? 2 * out->cap : 256;
+            pc_feature *fs = realloc(out->f, cap * sizeof *fs);
             if (!fs) {
                 OGR_F_Destroy(feat);
                 st = PC_OOM(ctx);
                 break;
             }
-            layer->features = fs;
-            layer->cap = cap;
+            out->f = fs;
+            out->cap = cap;
         }
-        pc_feature *f = &layer->features[layer->nfeatures++];
+        pc_feature *f = &out->f[out->n++];
         memset(f, 0, sizeof *f);
         f->fid = OGR_F_GetFID(feat);
         OGRGeometryH g = OGR_F_GetGeometryRef(feat);
         if (g)
             f->geom = to_geos(ctx, reader, g, &f->geom_error);
+        if (f->geom)
+            feats_extend(ctx, out, f->geom);
         st = read_values(ctx, feat, layer, f);
         OGR_F_Destroy(feat);
         if (st != PC_OK)
             break;
-        if (opts && opts->progress && total > 0 &&
-            (layer->nfeatures & 1023) == 0 &&
-            !opts->progress((double)layer->nfeatures / (double)total,
-                            "reading", opts->progress_arg)) {
+        if ((out->n & 1023) != 0)
+            continue;
+        if (stop && atomic_load(stop))
+            break; /* a sibling failed: its error is the one reported */
+        if (progress && progress->progress && total > 0 &&
+            !progress->progress((double)out->n / (double)total, "reading",
+                                progress->progress_arg)) {
             st = pc_error(ctx, PC_ERR_INTERNAL, "interrupted");
             break;
         }
@@ -313,10 +372,262 @@ static pc_status read_features(pc_ctx *ctx, OGRLayerH lyr, pc_layer *layer,
     if (st == PC_OK && CPLGetLastErrorType() >= CE_Failure)
         st = pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': read failed after "
                       "%zu features: %s", layer->source, layer->source_layer,
-                      layer->nfeatures, CPLGetLastErrorMsg());
+                      out->n, CPLGetLastErrorMsg());
+    GEOSWKBReader_destroy_r(h, reader);
+    return st;
+}
+
+/* ---- parallel reading of large GeoPackage layers -------------------------
+ * GDAL reads one feature at a time, and decoding a geometry costs more than
+ * fetching its row; a GeoPackage table can be read in FID ranges through
+ * separate connections, one per thread, and the ranges joined in FID order
+ * (the order a single sequential read gives). */
+
+#define PARALLEL_READ_MIN 65536 /* features; below, threads cost more */
+#define RANGES_PER_THREAD 4       /* so a slow thread does not hold up the
+                                     others */
+
+struct range {
+    GIntBig lo, hi; /* FIDs in [lo, hi) */
+    struct feats out;
+};
+
+struct range_pool {
+    const char *path;
+    const pc_layer *layer;
+    const char *fid_column;
+    struct range *ranges;
+    int nranges;
+    atomic_int next, done, stop;
+    const pc_read_opts *progress; /* reported by the calling thread */
+};
+
+struct range_worker {
+    struct range_pool *pool;
+    pc_ctx *ctx;
+    OGRLayerH lyr; /* NULL: open a connection of its own */
+    pc_status st;
+    pthread_t thread;
+};
+
+/* `"name"` with embedded quotes doubled, as SQL wants an identifier. */
+static char *sql_ident(const char *name)
+{
+    size_t n = strlen(name), q = 0;
+    for (size_t i = 0; i < n; i++)
+        q += name[i] == '"';
+    char *s = malloc(n + q + 3);
+    if (!s)
+        return NULL;
+    char *p = s;
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (name[i] == '"')
+            *p++ = '"';
+        *p++ = name[i];
+    }
+    *p++ = '"';
+    *p = '\0';
+    return s;
+}
+
+static pc_status read_range(pc_ctx *ctx, OGRLayerH lyr,
+                            struct range_pool *pool, struct range *r)
+{
+    char *col = sql_ident(pool->fid_column);
+    char *where = col ? pc_aprintf("%s >= " CPL_FRMT_GIB " AND %s < "
+                                   CPL_FRMT_GIB, col, r->lo, col, r->hi)
+                      : NULL;
+    free(col);
+    if (!where)
+        return PC_OOM(ctx);
+    OGRErr err = OGR_L_SetAttributeFilter(lyr, where);
+    free(where);
+    if (err != OGRERR_NONE)
+        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': cannot select "
+                        "a FID range", pool->layer->source,
+                        pool->layer->source_layer);
+    pc_status st = read_loop(ctx, lyr, pool->layer, &r->out, 0, NULL,
+                             &pool->stop);
+    OGR_L_SetAttributeFilter(lyr, NULL);
+    return st;
+}
+
+static void *range_work(void *arg)
+{
+    struct range_worker *w = arg;
+    struct range_pool *pool = w->pool;
+    GDALDatasetH ds = NULL;
+    OGRLayerH lyr = w->lyr;
+    pc_status st = PC_OK;
+    if (!lyr) {
+        ds = open_vector(w->ctx, pool->path, NULL, &st);
+        lyr = ds ? GDALDatasetGetLayerByName(ds, pool->layer->source_layer)
+                 : NULL;
+        if (ds && !lyr)
+            st = pc_error(w->ctx, PC_ERR_INPUT, "%s: no layer '%s'",
+                          pool->path, pool->layer->source_layer);
+    }
+    while (st == PC_OK && !atomic_load(&pool->stop)) {
+        int k = atomic_fetch_add(&pool->next, 1);
+        if (k >= pool->nranges)
+            break;
+        st = read_range(w->ctx, lyr, pool, &pool->ranges[k]);
+        int done = atomic_fetch_add(&pool->done, 1) + 1;
+        const pc_read_opts *p = pool->progress;
+        if (st == PC_OK && w->lyr && p && p->progress &&
+            !p->progress((double)done / pool->nranges, "reading",
+                         p->progress_arg))
+            st = pc_error(w->ctx, PC_ERR_INTERNAL, "interrupted");
+    }
+    if (ds)
+        GDALClose(ds);
+    if (st != PC_OK)
+        atomic_store(&pool->stop, 1);
+    w->st = st;
+    return NULL;
+}
+
+/* FID range of a GeoPackage layer; 0 when it cannot be had. */
+static int fid_bounds(GDALDatasetH ds, OGRLayerH lyr, GIntBig *lo,
+                      GIntBig *hi)
+{
+    char *col = sql_ident(OGR_L_GetFIDColumn(lyr));
+    char *tab = sql_ident(OGR_L_GetName(lyr));
+    char *sql = col && tab ? pc_aprintf("SELECT MIN(%s), MAX(%s) FROM %s", col,
+                                        col, tab)
+                           : NULL;
+    free(col);
+    free(tab);
+    if (!sql)
+        return 0;
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    free(sql);
+    int ok = 0;
+    OGRFeatureH f = res ? OGR_L_GetNextFeature(res) : NULL;
+    if (f && OGR_F_IsFieldSetAndNotNull(f, 0) &&
+        OGR_F_IsFieldSetAndNotNull(f, 1)) {
+        *lo = OGR_F_GetFieldAsInteger64(f, 0);
+        *hi = OGR_F_GetFieldAsInteger64(f, 1);
+        ok = *hi >= *lo;
+    }
+    if (f)
+        OGR_F_Destroy(f);
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    return ok;
+}
+
+/* Joins the ranges, in FID order, into the layer's features. */
+static pc_status join_ranges(pc_ctx *ctx, struct range_pool *pool,
+                             pc_layer *layer)
+{
+    size_t n = 0;
+    for (int k = 0; k < pool->nranges; k++)
+        n += pool->ranges[k].out.n;
+    layer->features = malloc((n ? n : 1) * sizeof *layer->features);
+    if (!layer->features)
+        return PC_OOM(ctx);
+    for (int k = 0; k < pool->nranges; k++) {
+        struct feats *fs = &pool->ranges[k].out;
+        if (fs->n)
+            memcpy(layer->features + layer->nfeatures, fs->f,
+                   fs->n * sizeof *fs->f);
+        layer->nfeatures += fs->n;
+        if (fs->has_extent)
+            extend(&layer->has_extent, layer->extent, fs->extent);
+        free(fs->f);
+        memset(fs, 0, sizeof *fs);
+    }
+    layer->cap = layer->nfeatures;
+    return PC_OK;
+}
+
+/* Reads `lyr` on `nt` threads (the calling one included) in FID ranges.
+ * Returns 0 without reading when the layer does not lend itself to it. */
+static int read_parallel(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
+                         pc_layer *layer, const pc_read_opts *opts,
+                         GIntBig total, int nt, pc_status *st)
+{
+    const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
+    const char *fidcol = OGR_L_GetFIDColumn(lyr);
+    GIntBig lo, hi;
+    if (nt < 2 || total < PARALLEL_READ_MIN || strcmp(drv, "GPKG") != 0 ||
+        !fidcol || !*fidcol || !fid_bounds(ds, lyr, &lo, &hi))
+        return 0;
+    struct range_pool pool = {layer->source, layer, fidcol, NULL,
+                              nt * RANGES_PER_THREAD, 0, 0, 0, opts};
+    atomic_init(&pool.next, 0);
+    atomic_init(&pool.done, 0);
+    atomic_init(&pool.stop, 0);
+    pool.ranges = calloc((size_t)pool.nranges, sizeof *pool.ranges);
+    struct range_worker *ws = calloc((size_t)nt, sizeof *ws);
+    *st = pool.ranges && ws ? PC_OK : PC_OOM(ctx);
+    GIntBig span = (hi - lo) / pool.nranges + 1;
+    for (int k = 0; *st == PC_OK && k < pool.nranges; k++) {
+        pool.ranges[k].lo = lo + span * k;
+        pool.ranges[k].hi = k == pool.nranges - 1 ? hi + 1 : lo + span * (k + 1);
+    }
+    int started = 0;
+    for (int t = 0; *st == PC_OK && t < nt; t++) {
+        ws[t].pool = &pool;
+        ws[t].lyr = t == 0 ? lyr : NULL;
+        if (!(ws[t].ctx = t == 0 ? ctx : pc_ctx_new()))
+            *st = PC_OOM(ctx);
+        else
+            pc_ctx_set_quiet(ws[t].ctx, 1);
+    }
+    for (int t = 1; *st == PC_OK && t < nt; t++) {
+        if (pthread_create(&ws[t].thread, NULL, range_work, &ws[t])) {
+            *st = pc_error(ctx, PC_ERR_INTERNAL, "cannot start a thread");
+            atomic_store(&pool.stop, 1);
+            break;
+        }
+        started = t;
+    }
+    if (*st == PC_OK)
+        range_work(&ws[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(ws[t].thread, NULL);
+    /* the first error a thread met (threads stopped by it end quietly) */
+    for (int t = 0; *st == PC_OK && ws && t < nt; t++)
+        if (ws[t].st != PC_OK) {
+            *st = ws[t].st;
+            if (t > 0)
+                pc_error(ctx, *st, "%s", pc_ctx_error(ws[t].ctx));
+        }
+    if (*st == PC_OK)
+        *st = join_ranges(ctx, &pool, layer);
+    for (int k = 0; pool.ranges && k < pool.nranges; k++)
+        feats_free(ctx, layer, &pool.ranges[k].out);
+    for (int t = 1; ws && t < nt; t++)
+        pc_ctx_free(ws[t].ctx);
+    free(ws);
+    free(pool.ranges);
+    return 1;
+}
+
+static pc_status read_features(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
+                               pc_layer *layer, const pc_read_opts *opts)
+{
+    GIntBig total = OGR_L_GetFeatureCount(lyr, TRUE);
+    pc_status st;
+    if (!read_parallel(ctx, ds, lyr, layer, opts, total,
+                       pc_thread_count(opts ? opts->threads : 0), &st)) {
+        struct feats all = {0};
+        st = read_loop(ctx, lyr, layer, &all, total, opts, NULL);
+        if (st != PC_OK) {
+            feats_free(ctx, layer, &all);
+            return st;
+        }
+        layer->features = all.f;
+        layer->nfeatures = all.n;
+        layer->cap = all.cap;
+        layer->has_extent = all.has_extent;
+        memcpy(layer->extent, all.extent, sizeof layer->extent);
+    }
     if (st == PC_OK && opts && opts->progress)
         opts->progress(1.0, "reading", opts->progress_arg);
-    GEOSWKBReader_destroy_r(h, reader);
     return st;
 }
 
@@ -384,9 +695,8 @@ pc_status pc_read_layer(pc_ctx *ctx, const char *path,
     }
     if ((st = read_fields(ctx, OGR_L_GetLayerDefn(lyr), layer)) != PC_OK)
         goto done;
-    if ((st = read_features(ctx, lyr, layer, opts)) != PC_OK)
+    if ((st = read_features(ctx, ds, lyr, layer, opts)) != PC_OK)
         goto done;
-    pc_layer_update_extent(ctx, layer);
 done:
     GDALClose(ds);
     if (st != PC_OK) {

@@ -82,7 +82,8 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
                                pc_findings *findings)
 {
     pc_read_opts ro = {pl->layer, pl->id, pl->encoding, pl->crs,
-                       opts->progress, opts->progress_arg};
+                       opts->progress, opts->progress_arg,
+                       opts->threads > 0 ? opts->threads : plan->threads};
     pc_layer *layer = NULL;
     double t0 = pc_now_s();
     pc_status st = pc_read_layer(ctx, pl->source, &ro, &layer);

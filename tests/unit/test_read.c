@@ -653,6 +653,107 @@ static void test_network_refused(void **state)
     }
 }
 
+/* A GeoPackage layer large enough to be read in FID ranges on several
+ * threads: FIDs with gaps, NULL values and NULL geometries. */
+static char *write_gpkg_large(struct fx *fx, size_t n)
+{
+    char *path = tu_path(fx->dir, "large.gpkg");
+    GDALDatasetH ds = create_ds("GPKG", path);
+    OGRSpatialReferenceH srs = srs_epsg(4549);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "big", srs, wkbPolygon, NULL);
+    assert_non_null(l);
+    add_field(l, "code", OFTString, 0);
+    add_field(l, "area", OFTReal, 0);
+    add_field(l, "n", OFTInteger64, 0);
+    assert_int_equal(GDALDatasetStartTransaction(ds, FALSE), OGRERR_NONE);
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        /* gaps: every 7th FID missing, a jump of a million half way */
+        OGR_F_SetFID(f, (GIntBig)(i + i / 6 + (i >= n / 2 ? 1000000 : 0) + 1));
+        char code[32];
+        snprintf(code, sizeof code, "P%06zu", i);
+        if (i % 11)
+            OGR_F_SetFieldString(f, 0, code);
+        OGR_F_SetFieldDouble(f, 1, 0.5 * (double)i);
+        OGR_F_SetFieldInteger64(f, 2, (GIntBig)i * 3);
+        if (i % 13) {
+            double x = 500000 + 10.0 * (double)(i % 300);
+            double y = 3000000 + 10.0 * (double)(i / 300);
+            char wkt[256];
+            snprintf(wkt, sizeof wkt, "POLYGON((%.1f %.1f,%.1f %.1f,%.1f %.1f,"
+                     "%.1f %.1f))", x, y, x + 10, y, x + 10, y + 10, x, y);
+            OGRGeometryH g = NULL;
+            char *w = wkt;
+            assert_int_equal(OGR_G_CreateFromWkt(&w, NULL, &g), OGRERR_NONE);
+            OGR_F_SetGeometryDirectly(f, g);
+        }
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(GDALDatasetCommitTransaction(ds), OGRERR_NONE);
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+    return path;
+}
+
+static int stop_at_half(double done, const char *what, void *arg)
+{
+    (void)what;
+    (void)arg;
+    return done < 0.5;
+}
+
+/* Reading in FID ranges on several threads gives exactly what one
+ * sequential read gives: the same features in the same order. */
+static void test_gpkg_parallel_read(void **state)
+{
+    struct fx *fx = *state;
+    GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
+    const size_t n = 70000; /* above the parallel threshold */
+    char *path = write_gpkg_large(fx, n);
+    pc_read_opts o1 = {0}, o4 = {0};
+    o1.threads = 1;
+    o4.threads = 4;
+    pc_layer *a = read_ok(fx->ctx, path, &o1);
+    pc_layer *b = read_ok(fx->ctx, path, &o4);
+    assert_int_equal(a->nfeatures, n);
+    assert_int_equal(b->nfeatures, n);
+    assert_int_equal(a->nfields, 3);
+    size_t nulls = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pc_feature *fa = &a->features[i], *fb = &b->features[i];
+        if (fa->fid != fb->fid)
+            fail_msg("feature %zu: FID %lld, in parallel %lld", i,
+                     (long long)fa->fid, (long long)fb->fid);
+        assert_true(i == 0 || fa->fid > a->features[i - 1].fid);
+        assert_int_equal(fa->values[0].is_null, fb->values[0].is_null);
+        if (!fa->values[0].is_null)
+            assert_string_equal(fa->values[0].s, fb->values[0].s);
+        assert_true(fa->values[1].r == fb->values[1].r);
+        assert_int_equal(fa->values[2].i, fb->values[2].i);
+        assert_int_equal(fa->geom == NULL, fb->geom == NULL);
+        nulls += fa->geom == NULL;
+        if (fa->geom)
+            assert_int_equal(GEOSEqualsExact_r(h, fa->geom, fb->geom, 0), 1);
+    }
+    assert_int_equal(nulls, (n + 12) / 13);
+    assert_int_equal(a->has_extent, 1);
+    assert_int_equal(b->has_extent, 1);
+    for (int k = 0; k < 4; k++)
+        assert_true(a->extent[k] == b->extent[k]);
+    assert_true(a->extent[0] == 500000 && a->extent[3] == 3000000 + 10.0 * (double)((n - 1) / 300) + 10);
+    pc_layer_free(fx->ctx, a);
+    pc_layer_free(fx->ctx, b);
+
+    /* interrupted half way: an error, nothing kept, nothing leaked */
+    o4.progress = stop_at_half;
+    pc_layer *c = NULL;
+    assert_int_not_equal(pc_read_layer(fx->ctx, path, &o4, &c), PC_OK);
+    assert_null(c);
+    assert_non_null(strstr(pc_ctx_error(fx->ctx), "interrupted"));
+    free(path);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -669,6 +770,7 @@ int main(void)
         T(test_unknown_layer_lists_layers),
         T(test_missing_and_bad_files),
         T(test_network_refused),
+        T(test_gpkg_parallel_read),
     };
 #undef T
     return cmocka_run_group_tests_name("read", tests, group_setup,
