@@ -39,6 +39,8 @@ typedef struct pc_feature {
     char *geom_error;           /* why a geometry present in the source
                                    could not be built (then geom is NULL) */
     pc_value *values;           /* one per layer field, owned */
+    int values_packed;          /* values and their strings are one
+                                   allocation: free(values) frees all */
     int repaired;               /* geom is GEOS MakeValid's repair of an
                                    invalid source geometry */
 } pc_feature;

@@ -30,11 +30,10 @@ void pc_layer_free(pc_ctx *ctx, pc_layer *layer)
         if (f->geom)
             GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
         free(f->geom_error);
-        if (f->values) {
-            for (size_t j = 0; j < layer->nfields; j++)
-                free(f->values[j].s);
-            free(f->values);
-        }
+        for (size_t j = 0; f->values && !f->values_packed &&
+                           j < layer->nfields; j++)
+            free(f->values[j].s);
+        free(f->values);
     }
     free(layer->features);
     for (size_t j = 0; j < layer->nfields; j++)

@@ -242,13 +242,25 @@ static pc_status read_fields(pc_ctx *ctx, OGRFeatureDefnH defn,
     return PC_OK;
 }
 
+/* Reads the attributes of one feature: the values and the text of its
+ * string fields in one allocation (a million features would otherwise
+ * cost several million mallocs and frees). */
 static pc_status read_values(pc_ctx *ctx, OGRFeatureH feat,
                              const pc_layer *layer, pc_feature *f)
 {
-    f->values = calloc(layer->nfields ? layer->nfields : 1, sizeof *f->values);
+    size_t nf = layer->nfields, bytes = (nf ? nf : 1) * sizeof *f->values;
+    /* (the text is asked for twice: for dates and lists GDAL formats it
+     * into one buffer that the next call overwrites) */
+    for (size_t j = 0; j < nf; j++)
+        if (layer->fields[j].type == PC_FIELD_TEXT &&
+            OGR_F_IsFieldSetAndNotNull(feat, (int)j))
+            bytes += strlen(OGR_F_GetFieldAsString(feat, (int)j)) + 1;
+    f->values = calloc(1, bytes);
     if (!f->values)
         return PC_OOM(ctx);
-    for (size_t j = 0; j < layer->nfields; j++) {
+    f->values_packed = 1;
+    char *store = (char *)(f->values + (nf ? nf : 1));
+    for (size_t j = 0; j < nf; j++) {
         pc_value *v = &f->values[j];
         if (!OGR_F_IsFieldSetAndNotNull(feat, (int)j)) {
             v->is_null = 1;
@@ -261,11 +273,14 @@ static pc_status read_values(pc_ctx *ctx, OGRFeatureH feat,
         case PC_FIELD_REAL:
             v->r = OGR_F_GetFieldAsDouble(feat, (int)j);
             break;
-        case PC_FIELD_TEXT:
-            v->s = pc_strdup(OGR_F_GetFieldAsString(feat, (int)j));
-            if (!v->s)
-                return PC_OOM(ctx);
+        case PC_FIELD_TEXT: {
+            const char *t = OGR_F_GetFieldAsString(feat, (int)j);
+            size_t n = strlen(t) + 1;
+            memcpy(store, t, n);
+            v->s = store;
+            store += n;
             break;
+        }
         }
     }
     return PC_OK;
@@ -287,7 +302,8 @@ static void feats_free(pc_ctx *ctx, const pc_layer *layer, struct feats *fs)
         if (f->geom)
             GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
         free(f->geom_error);
-        for (size_t j = 0; f->values && j < layer->nfields; j++)
+        for (size_t j = 0; f->values && !f->values_packed &&
+                           j < layer->nfields; j++)
             free(f->values[j].s);
         free(f->values);
     }

@@ -332,12 +332,16 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     double t0 = pc_now_s();
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         st = run_rule(ctx, rules, plan, &plan->rules[k], out);
-        pc_stage_time("rule", plan->rules[k].layer, &t0);
+        static const char *const kind[] = {
+            "validity", "overlap", "duplicates", "overlap_between",
+            "containment", "gaps", "slivers", "sqsx"};
+        pc_stage_time("rule", kind[plan->rules[k].kind], &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
                                  plan->rules[k].line);
     }
     pc_rules_free(ctx, rules);
+    pc_stage_time("free", "rules", &t0);
     return st;
 }
 
@@ -459,10 +463,12 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_stage_time("write", target, &t0);
 fail:
     meta_free(&meta);
+    double t1 = pc_now_s();
     for (size_t i = 0; layers && i < plan->nlayers; i++) {
         pc_layer_free(ctx, layers[i]);
         pc_layer_areas_clear(&areas[i]);
     }
+    pc_stage_time("free", "layers", &t1);
     free(layers);
     free(areas);
     free(out);
