@@ -54,113 +54,164 @@ static inline int orient(GEOSContextHandle_t h, double ax, double ay,
 
 /* ---- geometry cache ---------------------------------------------------- */
 
-static pc_status gc_push_ring(pc_ctx *ctx, pc_gcache *gc, size_t *cap_r,
-                              size_t *cap_xy, const GEOSGeometry *ring,
-                              uint32_t part, int is_hole)
+/* The cache is built in two passes over the features, each split across
+ * the threads: sizes (and envelopes), then, at offsets from their prefix
+ * sums, the coordinates. */
+struct gc_job {
+    const pc_layer *layer;
+    const uint8_t *invalid;
+    pc_gcache *gc;
+    size_t *ncoords; /* pass 1: coordinates of feature i; then its first
+                        coordinate's offset in xy */
+};
+
+/* The polygons of g (itself, or the parts of a multipolygon). */
+static int gc_parts(GEOSContextHandle_t h, const GEOSGeometry *g, int type)
 {
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, ring);
+    return type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+}
+
+static const GEOSGeometry *gc_ring(GEOSContextHandle_t h,
+                                   const GEOSGeometry *poly, int k)
+{
+    return k == 0 ? GEOSGetExteriorRing_r(h, poly)
+                  : GEOSGetInteriorRingN_r(h, poly, k - 1);
+}
+
+static unsigned int gc_ring_size(GEOSContextHandle_t h, const GEOSGeometry *r)
+{
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, r);
     unsigned int n = 0;
     if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n))
-        return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
-                        pc_ctx_geos_message(ctx));
-    if (gc->nrings + 2 > *cap_r) {
-        size_t cap = *cap_r ? 2 * *cap_r : 1024;
-        size_t *cs = realloc(gc->coord_start, (cap + 1) * sizeof *cs);
-        if (!cs)
-            return PC_OOM(ctx);
-        gc->coord_start = cs;
-        uint32_t *rp = realloc(gc->ring_part, cap * sizeof *rp);
-        if (!rp)
-            return PC_OOM(ctx);
-        gc->ring_part = rp;
-        int8_t *rs = realloc(gc->ring_side, cap * sizeof *rs);
-        if (!rs)
-            return PC_OOM(ctx);
-        gc->ring_side = rs;
-        *cap_r = cap;
+        return 0;
+    return n;
+}
+
+static pc_status gc_count_chunk(pc_ctx *ctx, int worker, size_t first,
+                                size_t count, void *arg, pc_findings *out)
+{
+    struct gc_job *job = arg;
+    pc_gcache *gc = job->gc;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    (void)worker;
+    (void)out;
+    for (size_t i = first; i < first + count; i++) {
+        const GEOSGeometry *g = job->layer->features[i].geom;
+        double *b = gc->bbox + 4 * i;
+        size_t nrings = 0, ncoords = 0;
+        b[0] = b[1] = INFINITY;
+        b[2] = b[3] = -INFINITY;
+        if (g && GEOSisEmpty_r(h, g) == 0) {
+            GEOSGeom_getXMin_r(h, g, &b[0]);
+            GEOSGeom_getYMin_r(h, g, &b[1]);
+            GEOSGeom_getXMax_r(h, g, &b[2]);
+            GEOSGeom_getYMax_r(h, g, &b[3]);
+            int type = GEOSGeomTypeId_r(h, g);
+            if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
+                gc->flags[i] |= PC_GC_POLYGONAL;
+                if (job->invalid && job->invalid[i])
+                    gc->flags[i] |= PC_GC_INVALID;
+                for (int p = 0; p < gc_parts(h, g, type); p++) {
+                    const GEOSGeometry *poly =
+                        type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+                    int nr = 1 + GEOSGetNumInteriorRings_r(h, poly);
+                    for (int k = 0; k < nr; k++)
+                        ncoords += gc_ring_size(h, gc_ring(h, poly, k));
+                    nrings += (size_t)nr;
+                }
+            }
+        }
+        gc->ring_start[i + 1] = nrings; /* made offsets after this pass */
+        job->ncoords[i] = ncoords;
     }
-    size_t start = gc->coord_start[gc->nrings];
-    if (start + 2 * (size_t)n > *cap_xy) {
-        size_t cap = *cap_xy ? 2 * *cap_xy : 8192;
-        while (cap < start + 2 * (size_t)n)
-            cap *= 2;
-        double *xy = realloc(gc->xy, cap * sizeof *xy);
-        if (!xy)
-            return PC_OOM(ctx);
-        gc->xy = xy;
-        *cap_xy = cap;
+    return PC_OK;
+}
+
+static pc_status gc_fill_chunk(pc_ctx *ctx, int worker, size_t first,
+                               size_t count, void *arg, pc_findings *out)
+{
+    struct gc_job *job = arg;
+    pc_gcache *gc = job->gc;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    (void)worker;
+    (void)out;
+    for (size_t i = first; i < first + count; i++) {
+        if (!(gc->flags[i] & PC_GC_POLYGONAL))
+            continue;
+        const GEOSGeometry *g = job->layer->features[i].geom;
+        int type = GEOSGeomTypeId_r(h, g);
+        size_t r = gc->ring_start[i], start = job->ncoords[i];
+        for (int p = 0; p < gc_parts(h, g, type); p++) {
+            const GEOSGeometry *poly =
+                type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+            int nr = 1 + GEOSGetNumInteriorRings_r(h, poly);
+            for (int k = 0; k < nr; k++, r++) {
+                const GEOSGeometry *ring = gc_ring(h, poly, k);
+                const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, ring);
+                unsigned int n = gc_ring_size(h, ring);
+                double *xy = gc->xy + start;
+                if (n && !GEOSCoordSeq_copyToBuffer_r(h, seq, xy, 0, 0))
+                    return pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
+                                    pc_ctx_geos_message(ctx));
+                /* shoelace sign: counter-clockwise shells and clockwise
+                 * holes have the polygon's interior on their left */
+                double a = 0;
+                for (unsigned int v = 0; v + 1 < n; v++)
+                    a += (xy[2 * v] - xy[0]) * (xy[2 * v + 3] - xy[1]) -
+                         (xy[2 * v + 2] - xy[0]) * (xy[2 * v + 1] - xy[1]);
+                gc->ring_side[r] = (int8_t)(((a > 0) != (k > 0)) ? 1 : -1);
+                gc->ring_part[r] = (uint32_t)p;
+                gc->coord_start[r] = start;
+                start += 2 * (size_t)n;
+            }
+        }
     }
-    for (unsigned int k = 0; k < n; k++) {
-        double x, y;
-        GEOSCoordSeq_getXY_r(h, seq, k, &x, &y);
-        gc->xy[start + 2 * k] = x;
-        gc->xy[start + 2 * k + 1] = y;
-    }
-    /* shoelace sign: counter-clockwise shells and clockwise holes have the
-     * polygon's interior on their left */
-    double a = 0;
-    const double *xy = gc->xy + start;
-    for (unsigned int k = 0; k + 1 < n; k++)
-        a += (xy[2 * k] - xy[0]) * (xy[2 * k + 3] - xy[1]) -
-             (xy[2 * k + 2] - xy[0]) * (xy[2 * k + 1] - xy[1]);
-    gc->ring_side[gc->nrings] = (int8_t)(((a > 0) != is_hole) ? 1 : -1);
-    gc->ring_part[gc->nrings] = part;
-    gc->nrings++;
-    gc->coord_start[gc->nrings] = start + 2 * (size_t)n;
     return PC_OK;
 }
 
 pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
-                          const uint8_t *invalid, pc_gcache *gc)
+                          const uint8_t *invalid, int threads, pc_gcache *gc)
 {
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
     memset(gc, 0, sizeof *gc);
     gc->layer = layer;
-    size_t n = layer->nfeatures, cap_r = 0, cap_xy = 0;
+    size_t n = layer->nfeatures;
     gc->n = n;
     gc->bbox = malloc((n ? n : 1) * 4 * sizeof *gc->bbox);
     gc->flags = calloc(n ? n : 1, 1);
-    gc->ring_start = malloc((n + 1) * sizeof *gc->ring_start);
-    gc->coord_start = malloc(sizeof *gc->coord_start);
-    if (!gc->bbox || !gc->flags || !gc->ring_start || !gc->coord_start) {
-        pc_gcache_free(gc);
-        return PC_OOM(ctx);
-    }
-    gc->coord_start[0] = 0;
+    gc->ring_start = calloc(n + 1, sizeof *gc->ring_start);
+    struct gc_job job = {layer, invalid, gc,
+                         malloc((n ? n : 1) * sizeof *job.ncoords)};
+    pc_findings none = {0};
     pc_status st = PC_OK;
-    for (size_t i = 0; i < n && st == PC_OK; i++) {
-        const GEOSGeometry *g = layer->features[i].geom;
-        double *b = gc->bbox + 4 * i;
-        gc->ring_start[i] = gc->nrings;
-        b[0] = b[1] = INFINITY;
-        b[2] = b[3] = -INFINITY;
-        if (!g || GEOSisEmpty_r(h, g) != 0)
-            continue;
-        GEOSGeom_getXMin_r(h, g, &b[0]);
-        GEOSGeom_getYMin_r(h, g, &b[1]);
-        GEOSGeom_getXMax_r(h, g, &b[2]);
-        GEOSGeom_getYMax_r(h, g, &b[3]);
-        int type = GEOSGeomTypeId_r(h, g);
-        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
-            continue;
-        gc->flags[i] |= PC_GC_POLYGONAL;
-        if (invalid && invalid[i])
-            gc->flags[i] |= PC_GC_INVALID;
-        int nparts = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
-        for (int p = 0; p < nparts && st == PC_OK; p++) {
-            const GEOSGeometry *poly =
-                type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
-            st = gc_push_ring(ctx, gc, &cap_r, &cap_xy,
-                              GEOSGetExteriorRing_r(h, poly), (uint32_t)p, 0);
-            int nh = GEOSGetNumInteriorRings_r(h, poly);
-            for (int k = 0; k < nh && st == PC_OK; k++)
-                st = gc_push_ring(ctx, gc, &cap_r, &cap_xy,
-                                  GEOSGetInteriorRingN_r(h, poly, k),
-                                  (uint32_t)p, 1);
-        }
+    if (!gc->bbox || !gc->flags || !gc->ring_start || !job.ncoords)
+        st = PC_OOM(ctx);
+    if (st == PC_OK)
+        st = pc_parallel(ctx, n, threads, gc_count_chunk, &job, NULL, NULL,
+                         "indexing", &none);
+    size_t coords = 0;
+    for (size_t i = 0; st == PC_OK && i < n; i++) {
+        gc->ring_start[i + 1] += gc->ring_start[i];
+        size_t c = job.ncoords[i];
+        job.ncoords[i] = coords;
+        coords += 2 * c;
     }
-    gc->ring_start[n] = gc->nrings;
+    if (st == PC_OK) {
+        gc->nrings = gc->ring_start[n];
+        size_t nr = gc->nrings ? gc->nrings : 1;
+        gc->coord_start = malloc((nr + 1) * sizeof *gc->coord_start);
+        gc->ring_part = malloc(nr * sizeof *gc->ring_part);
+        gc->ring_side = malloc(nr * sizeof *gc->ring_side);
+        gc->xy = malloc((coords ? coords : 1) * sizeof *gc->xy);
+        if (!gc->coord_start || !gc->ring_part || !gc->ring_side || !gc->xy)
+            st = PC_OOM(ctx);
+    }
+    if (st == PC_OK) {
+        gc->coord_start[gc->nrings] = coords;
+        st = pc_parallel(ctx, n, threads, gc_fill_chunk, &job, NULL, NULL,
+                         "indexing", &none);
+    }
+    pc_findings_clear(ctx, &none);
+    free(job.ncoords);
     if (st != PC_OK)
         pc_gcache_free(gc);
     return st;

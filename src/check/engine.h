@@ -33,7 +33,7 @@ enum {
 };
 
 pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
-                          const uint8_t *invalid, pc_gcache *out);
+                          const uint8_t *invalid, int threads, pc_gcache *out);
 void pc_gcache_free(pc_gcache *gc);
 
 /* Candidate pairs: envelopes intersect (closed). Self pairs have a < b.

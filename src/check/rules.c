@@ -110,7 +110,8 @@ pc_status pc_rules_need_cache(pc_ctx *ctx, pc_rules *r, int i)
             return st;
     }
     double t0 = pc_now_s();
-    pc_status st = pc_gcache_build(ctx, l->layer, l->invalid, &l->gc);
+    pc_status st = pc_gcache_build(ctx, l->layer, l->invalid, r->threads,
+                                   &l->gc);
     pc_stage_time("cache", l->id, &t0);
     if (st == PC_OK)
         l->gc_built = 1;

@@ -299,9 +299,9 @@ static struct filter_stats check_filter(pc_ctx *ctx, const pc_layer *la,
     uint8_t *ia = invalid_mask(ctx, la, flags);
     uint8_t *ib = self ? ia : invalid_mask(ctx, lb, flags);
     pc_gcache ga, gb;
-    assert_int_equal(pc_gcache_build(ctx, la, ia, &ga), PC_OK);
+    assert_int_equal(pc_gcache_build(ctx, la, ia, 2, &ga), PC_OK);
     if (!self)
-        assert_int_equal(pc_gcache_build(ctx, lb, ib, &gb), PC_OK);
+        assert_int_equal(pc_gcache_build(ctx, lb, ib, 2, &gb), PC_OK);
     const pc_gcache *pgb = self ? &ga : &gb;
     pc_pairs p;
     assert_int_equal(self ? pc_pairs_self(ctx, &ga, 2, &p)
@@ -821,7 +821,7 @@ static size_t geos_overlaps(pc_ctx *ctx, const pc_layer *l, uint64_t **out)
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     pc_gcache gc;
     pc_pairs p;
-    assert_int_equal(pc_gcache_build(ctx, l, NULL, &gc), PC_OK);
+    assert_int_equal(pc_gcache_build(ctx, l, NULL, 2, &gc), PC_OK);
     assert_int_equal(pc_pairs_self(ctx, &gc, 2, &p), PC_OK);
     uint64_t *v = malloc((p.n ? p.n : 1) * sizeof *v);
     assert_non_null(v);
