@@ -192,6 +192,12 @@ for n in "${sizes[@]}"; do
     sed -i "/^  $rule:/d" "$res/plan.yaml"
   done
   sed -n '/^rules:/,$ s/^  \([a-z_]*\):.*/\1/p' "$res/plan.yaml" >"$res/plancheck.rules"
+  # the same checks without the normalised copy of the input (the other
+  # tools' work); ratios are taken against this run
+  say "N=$n: plancheck --findings-only"
+  timed "$res/plancheck-fo.time" "$root/build/plancheck" run -q --fail-on never \
+    --overwrite --findings-only -o "$res/plancheck-fo.gpkg" "$res/plan.yaml" \
+    2>"$res/plancheck-fo.err"
   [ -s "$res/plancheck.err" ] && sed 's/^/  plancheck: /' "$res/plancheck.err" | head -n5 >&2
 
   # ---- (c) SpatiaLite SQL
