@@ -212,13 +212,123 @@ pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
     }
     pc_findings_clear(ctx, &none);
     free(job.ncoords);
+    if (st == PC_OK)
+        st = pc_gcache_index(ctx, gc, 32);
     if (st != PC_OK)
         pc_gcache_free(gc);
     return st;
 }
 
+/* ---- band index of large features -------------------------------------- */
+
+static void bands_clear(pc_gcache *gc)
+{
+    for (size_t k = 0; k < gc->nbands; k++) {
+        free(gc->bands[k].start);
+        free(gc->bands[k].edge);
+        free(gc->bands[k].ring);
+    }
+    free(gc->bands);
+    free(gc->band_of);
+    gc->bands = NULL;
+    gc->band_of = NULL;
+    gc->nbands = 0;
+}
+
+/* Band of y, clamped: monotone in y, so an edge whose y-range holds y is
+ * listed in y's band. */
+static uint32_t band_at(const struct pc_bands *b, double y)
+{
+    double f = (y - b->y0) / b->h;
+    if (!(f > 0))
+        return 0;
+    return f >= b->nb ? b->nb - 1 : (uint32_t)f;
+}
+
+static size_t edge_count(const pc_gcache *gc, size_t i)
+{
+    size_t n = 0;
+    for (size_t r = gc->ring_start[i]; r < gc->ring_start[i + 1]; r++)
+        n += (gc->coord_start[r + 1] - gc->coord_start[r]) / 2 - 1;
+    return n;
+}
+
+static pc_status bands_build(pc_gcache *gc, size_t i, struct pc_bands *b)
+{
+    size_t ne = edge_count(gc, i);
+    const double *box = gc->bbox + 4 * i;
+    b->y0 = box[1];
+    b->nb = (uint32_t)(ne / 4 > 1 ? (ne / 4 < 65536 ? ne / 4 : 65536) : 1);
+    b->h = (box[3] - box[1]) / b->nb;
+    if (!(b->h > 0)) {
+        b->nb = 1;
+        b->h = 1;
+    }
+    b->start = calloc((size_t)b->nb + 1, sizeof *b->start);
+    if (!b->start)
+        return PC_ERR_INTERNAL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = gc->ring_start[i]; r < gc->ring_start[i + 1]; r++)
+            for (size_t c = gc->coord_start[r]; c + 2 < gc->coord_start[r + 1];
+                 c += 2) {
+                double ya = gc->xy[c + 1], yb = gc->xy[c + 3];
+                uint32_t b0 = band_at(b, dmin(ya, yb));
+                uint32_t b1 = band_at(b, dmax(ya, yb));
+                for (uint32_t k = b0; k <= b1; k++) {
+                    if (pass == 0) {
+                        b->start[k + 1]++;
+                    } else {
+                        b->edge[b->start[k]] = c;
+                        b->ring[b->start[k]++] = (uint32_t)r;
+                    }
+                }
+            }
+        if (pass == 0) {
+            for (uint32_t k = 0; k < b->nb; k++)
+                b->start[k + 1] += b->start[k];
+            size_t total = b->start[b->nb];
+            b->edge = malloc((total ? total : 1) * sizeof *b->edge);
+            b->ring = malloc((total ? total : 1) * sizeof *b->ring);
+            if (!b->edge || !b->ring)
+                return PC_ERR_INTERNAL;
+        }
+    }
+    /* the fill advanced each start to the next band's: shift back */
+    memmove(b->start + 1, b->start, b->nb * sizeof *b->start);
+    b->start[0] = 0;
+    return PC_OK;
+}
+
+pc_status pc_gcache_index(pc_ctx *ctx, pc_gcache *gc, size_t min_edges)
+{
+    bands_clear(gc);
+    size_t m = 0;
+    for (size_t i = 0; i < gc->n; i++)
+        m += (gc->flags[i] & PC_GC_POLYGONAL) && edge_count(gc, i) > min_edges;
+    if (m == 0)
+        return PC_OK;
+    gc->band_of = malloc(gc->n * sizeof *gc->band_of);
+    gc->bands = calloc(m, sizeof *gc->bands);
+    if (!gc->band_of || !gc->bands) {
+        bands_clear(gc);
+        return PC_OOM(ctx);
+    }
+    for (size_t i = 0; i < gc->n; i++) {
+        gc->band_of[i] = UINT32_MAX;
+        if (!(gc->flags[i] & PC_GC_POLYGONAL) || edge_count(gc, i) <= min_edges)
+            continue;
+        gc->band_of[i] = (uint32_t)gc->nbands;
+        if (bands_build(gc, i, &gc->bands[gc->nbands++]) != PC_OK) {
+            bands_clear(gc);
+            return PC_OOM(ctx);
+        }
+    }
+    return PC_OK;
+}
+
 void pc_gcache_free(pc_gcache *gc)
 {
+    bands_clear(gc);
     free(gc->bbox);
     free(gc->flags);
     free(gc->ring_start);
@@ -475,25 +585,42 @@ struct seg {
 #define MAX_SEGS 2048
 
 /* Segments of feature i whose box meets `box` (closed). Returns the count,
- * or -1 when there are more than MAX_SEGS (then GEOS decides). */
+ * or -1 when there are more than MAX_SEGS (then GEOS decides). Order does
+ * not matter to the callers. */
 static int collect(const pc_gcache *gc, size_t i, const double *box,
                    struct seg *out)
 {
     int n = 0;
-    for (size_t r = gc->ring_start[i]; r < gc->ring_start[i + 1]; r++) {
-        const double *xy = gc->xy + gc->coord_start[r];
-        size_t nv = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
-        for (size_t k = 0; k + 1 < nv; k++) {
-            double x0 = xy[2 * k], y0 = xy[2 * k + 1];
-            double x1 = xy[2 * k + 2], y1 = xy[2 * k + 3];
-            if (dmax(x0, x1) < box[0] || dmin(x0, x1) > box[2] ||
-                dmax(y0, y1) < box[1] || dmin(y0, y1) > box[3])
-                continue;
-            if (n == MAX_SEGS)
-                return -1;
-            out[n++] = (struct seg){x0, y0, x1, y1, r, 0, 0};
-        }
+#define TAKE(c, r)                                                            \
+    do {                                                                      \
+        const double *ee = gc->xy + (c);                                      \
+        double x0 = ee[0], y0 = ee[1], x1 = ee[2], y1 = ee[3];                \
+        if (!(dmax(x0, x1) < box[0] || dmin(x0, x1) > box[2] ||               \
+              dmax(y0, y1) < box[1] || dmin(y0, y1) > box[3])) {              \
+            if (n == MAX_SEGS)                                                \
+                return -1;                                                    \
+            out[n++] = (struct seg){x0, y0, x1, y1, (r), 0, 0};              \
+        }                                                                     \
+    } while (0)
+    if (gc->band_of && gc->band_of[i] != UINT32_MAX) {
+        const struct pc_bands *b = &gc->bands[gc->band_of[i]];
+        uint32_t b0 = band_at(b, box[1]), b1 = band_at(b, box[3]);
+        for (uint32_t k = b0; k <= b1; k++)
+            for (size_t q = b->start[k]; q < b->start[k + 1]; q++) {
+                const double *e = gc->xy + b->edge[q];
+                /* an edge in several bands is taken in the first of them
+                 * the box reaches */
+                uint32_t first = band_at(b, dmin(e[1], e[3]));
+                if ((first > b0 ? first : b0) == k)
+                    TAKE(b->edge[q], b->ring[q]);
+            }
+        return n;
     }
+    for (size_t r = gc->ring_start[i]; r < gc->ring_start[i + 1]; r++)
+        for (size_t c = gc->coord_start[r]; c + 2 < gc->coord_start[r + 1];
+             c += 2)
+            TAKE(c, r);
+#undef TAKE
     return n;
 }
 
@@ -554,9 +681,30 @@ static enum contact contact(GEOSContextHandle_t h, const struct seg *s,
     return C_DOUBT;
 }
 
+/* One edge's part in point_in: -1 when (px, py) is on it, else flips
+ * *inside when the edge crosses the ray to the right of the point. */
+static inline int ray_edge(GEOSContextHandle_t h, const double *e, double px,
+                           double py, int *inside)
+{
+    double ax = e[0], ay = e[1], bx = e[2], by = e[3];
+    if ((ay > py) == (by > py)) {
+        /* not straddling the ray's line; on a horizontal edge? */
+        if (ay == py && by == py && px >= dmin(ax, bx) && px <= dmax(ax, bx))
+            return -1;
+        return 0;
+    }
+    int o = orient(h, ax, ay, bx, by, px, py);
+    if (o == 0 || o == 2)
+        return -1;
+    if ((by > ay) ? o > 0 : o < 0)
+        *inside = !*inside;
+    return 0;
+}
+
 /* Position of (px, py) against feature j: 1 inside, 0 outside, -1 on the
  * boundary (or GEOS could not tell). Even-odd crossing count with exact
- * orientation tests, valid polygons only. */
+ * orientation tests, valid polygons only. With a band index only the
+ * edges of the point's band can straddle its ray or hold it. */
 static int point_in(GEOSContextHandle_t h, const pc_gcache *gc, size_t j,
                     double px, double py)
 {
@@ -564,26 +712,19 @@ static int point_in(GEOSContextHandle_t h, const pc_gcache *gc, size_t j,
     if (px < b[0] || px > b[2] || py < b[1] || py > b[3])
         return 0;
     int inside = 0;
-    for (size_t r = gc->ring_start[j]; r < gc->ring_start[j + 1]; r++) {
-        const double *xy = gc->xy + gc->coord_start[r];
-        size_t nv = (gc->coord_start[r + 1] - gc->coord_start[r]) / 2;
-        for (size_t k = 0; k + 1 < nv; k++) {
-            double ax = xy[2 * k], ay = xy[2 * k + 1];
-            double bx = xy[2 * k + 2], by = xy[2 * k + 3];
-            if ((ay > py) == (by > py)) {
-                /* not straddling the ray's line; on a horizontal edge? */
-                if (ay == py && by == py && px >= dmin(ax, bx) &&
-                    px <= dmax(ax, bx))
-                    return -1;
-                continue;
-            }
-            int o = orient(h, ax, ay, bx, by, px, py);
-            if (o == 0 || o == 2)
+    if (gc->band_of && gc->band_of[j] != UINT32_MAX) {
+        const struct pc_bands *bd = &gc->bands[gc->band_of[j]];
+        uint32_t k = band_at(bd, py);
+        for (size_t q = bd->start[k]; q < bd->start[k + 1]; q++)
+            if (ray_edge(h, gc->xy + bd->edge[q], px, py, &inside) < 0)
                 return -1;
-            if ((by > ay) ? o > 0 : o < 0)
-                inside = !inside;
-        }
+        return inside;
     }
+    for (size_t r = gc->ring_start[j]; r < gc->ring_start[j + 1]; r++)
+        for (size_t c = gc->coord_start[r]; c + 2 < gc->coord_start[r + 1];
+             c += 2)
+            if (ray_edge(h, gc->xy + c, px, py, &inside) < 0)
+                return -1;
     return inside;
 }
 
@@ -699,8 +840,10 @@ int pc_pair_covers(GEOSContextHandle_t h, const pc_gcache *gz, size_t z,
     if (!(gz->flags[z] & PC_GC_POLYGONAL) || !(gp->flags[p] & PC_GC_POLYGONAL) ||
         ((gz->flags[z] | gp->flags[p]) & PC_GC_INVALID))
         return 0;
-    /* scanning a huge container per feature costs more than GEOS's index */
-    if (vertex_count(gz, z) > 4096)
+    /* scanning a huge unindexed container per feature costs more than
+     * GEOS's index */
+    if ((!gz->band_of || gz->band_of[z] == UINT32_MAX) &&
+        vertex_count(gz, z) > 4096)
         return 0;
     const double *bz = gz->bbox + 4 * z, *bp = gp->bbox + 4 * p;
     if (bp[0] < bz[0] || bp[1] < bz[1] || bp[2] > bz[2] || bp[3] > bz[3])

@@ -25,7 +25,25 @@ typedef struct pc_gcache {
                             direction, -1: right (computed once per ring) */
     double *xy;
     size_t nrings;
+    /* Horizontal bands over the edges of large features, so that a box or
+     * a point-in-polygon ray looks at the edges near it instead of all of
+     * them (a zone of a few hundred vertices tested against every parcel
+     * inside it). band_of[i]: index into bands, or UINT32_MAX. */
+    uint32_t *band_of;
+    struct pc_bands *bands;
+    size_t nbands;
 } pc_gcache;
+
+/* The bands of one feature: nb bands of height h from y0; the edges of
+ * band b are edge[start[b] .. start[b+1]), each the offset in xy of its
+ * first vertex, with its ring in ring[]. */
+struct pc_bands {
+    double y0, h;
+    uint32_t nb;
+    size_t *start;
+    size_t *edge;
+    uint32_t *ring;
+};
 
 enum {
     PC_GC_POLYGONAL = 1, /* a non-empty (multi)polygon */
@@ -35,6 +53,10 @@ enum {
 pc_status pc_gcache_build(pc_ctx *ctx, const pc_layer *layer,
                           const uint8_t *invalid, int threads, pc_gcache *out);
 void pc_gcache_free(pc_gcache *gc);
+
+/* Builds (or rebuilds) the band index of every feature with more than
+ * `min_edges` edges; pc_gcache_build calls it with 32. */
+pc_status pc_gcache_index(pc_ctx *ctx, pc_gcache *gc, size_t min_edges);
 
 /* Candidate pairs: envelopes intersect (closed). Self pairs have a < b.
  * Sorted by a, then b, whatever the thread count. */

@@ -269,6 +269,10 @@ static int has_pair(const pc_pairs *p, uint32_t i, uint32_t j)
     return lo < p->n && p->a[lo] == i && p->b[lo] == j;
 }
 
+/* 1: check_filter indexes every feature in bands (large ones only are,
+ * in a run), so the property test covers both ways of finding edges. */
+static int g_band_all;
+
 /* Validity of every feature as the rules session would mark it (flags: 0,
  * or GEOSVALID_ALLOW_SELFTOUCHING_RING_FORMING_HOLE). */
 static uint8_t *invalid_mask(pc_ctx *ctx, const pc_layer *l, int flags)
@@ -302,6 +306,11 @@ static struct filter_stats check_filter(pc_ctx *ctx, const pc_layer *la,
     assert_int_equal(pc_gcache_build(ctx, la, ia, 2, &ga), PC_OK);
     if (!self)
         assert_int_equal(pc_gcache_build(ctx, lb, ib, 2, &gb), PC_OK);
+    if (g_band_all) { /* the band index on every feature, however small */
+        assert_int_equal(pc_gcache_index(ctx, &ga, 0), PC_OK);
+        if (!self)
+            assert_int_equal(pc_gcache_index(ctx, &gb, 0), PC_OK);
+    }
     const pc_gcache *pgb = self ? &ga : &gb;
     pc_pairs p;
     assert_int_equal(self ? pc_pairs_self(ctx, &ga, 2, &p)
@@ -885,6 +894,13 @@ static void test_random_filter_property(void **state)
                                         far), NULL);
     struct filter_stats sf = check_filter(fx->ctx, lf, lf, 0, "random, far");
     EXPECT(sf.cleared > 1000, "far data: only %zu pairs cleared", sf.cleared);
+    g_band_all = 1;
+    struct filter_stats sb = check_filter(fx->ctx, l, l, 0, "random, banded");
+    check_filter(fx->ctx, lf, lf, 0, "random, far, banded");
+    g_band_all = 0;
+    EXPECT(sb.cleared == s.cleared && sb.overlap == s.overlap,
+           "banded: %zu cleared, %zu overlap; unbanded %zu, %zu", sb.cleared,
+           sb.overlap, s.cleared, s.overlap);
     pc_layer_free(fx->ctx, lf);
 
     /* the overlap rule with min_area 0 finds exactly GEOS's pairs */
