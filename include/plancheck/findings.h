@@ -33,6 +33,8 @@ typedef struct pc_finding {
     double declared_value; /* declared figure in that unit */
     char *method;      /* area method used, or NULL */
     char *message;     /* one line, UTF-8 */
+    int accepted;      /* the plan's `accepted:` list names this finding */
+    char *accepted_reason; /* ... and says why */
     struct GEOSGeom_t *geom; /* owned, in the working CRS, may be NULL */
 } pc_finding;
 

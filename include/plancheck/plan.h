@@ -76,6 +76,13 @@ typedef struct pc_plan_rule {
     char *farmland, *eco_redline; /* sqsx; urban boundary is layer2 */
 } pc_plan_rule;
 
+/* A finding the plan accepts: its stable id and why. */
+typedef struct pc_plan_accepted {
+    char *id;
+    char *reason;
+    int line;
+} pc_plan_accepted;
+
 typedef struct pc_plan {
     char *path;          /* as given */
     char *dir;           /* directory of the plan file */
@@ -86,6 +93,7 @@ typedef struct pc_plan {
     pc_area_method method;
     pc_tolerance tol;
     pc_severity fail_on;
+    int fail_new_only;   /* fail_on: new: only findings not accepted fail */
     char *output;        /* resolved default output, or NULL */
     int area_rule_enabled;
     pc_severity area_severity;
@@ -94,6 +102,8 @@ typedef struct pc_plan {
     pc_plan_rule *rules;
     size_t nrules;
     int threads;         /* 0: one per core */
+    pc_plan_accepted *accepted; /* sorted by id */
+    size_t naccepted;
 } pc_plan;
 
 /* Index of a layer id in plan->layers, or -1. */

@@ -18,6 +18,8 @@ typedef struct pc_run_opts {
                                   the output (faster for CI gating) */
     int fail_on_set;           /* 1: fail_on below overrides the plan's */
     pc_severity fail_on;
+    int fail_new_only;         /* with fail_on_set: only findings the plan
+                                  has not accepted fail (--fail-on new) */
     int threads;               /* > 0 overrides the plan's `threads` */
     pc_progress_fn progress;
     void *progress_arg;
@@ -43,7 +45,11 @@ typedef struct pc_run_result {
     char *working_crs_name;
     pc_area_method method;
     pc_severity fail_on;
+    int fail_new_only;
     int findings_only;
+    size_t accepted;           /* findings the plan's allow-list names */
+    size_t stale;              /* allow-list entries no finding matched
+                                  (reported as accepted.stale findings) */
     pc_run_layer *layers;
     size_t nlayers;
     pc_findings findings;      /* sorted, with stable ids */
@@ -61,7 +67,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan, const pc_run_opts *opts,
                       pc_run_result *result);
 void pc_run_result_clear(pc_ctx *ctx, pc_run_result *result);
 
-/* 0 when no finding is at or above fail_on, else 1. */
+/* 0 when no finding is at or above fail_on (with fail_new_only: no such
+ * finding the plan has not accepted), else 1. */
 int pc_run_exit_code(const pc_run_result *result);
 
 #ifdef __cplusplus

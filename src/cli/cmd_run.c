@@ -27,7 +27,8 @@ static const char run_help[] =
     "      --findings-only  leave the normalised input layers out of the\n"
     "                       output (findings and run metadata only)\n"
     "      --fail-on LEVEL  error (default), warning, info or never: exit 1\n"
-    "                       when a finding is at or above LEVEL\n"
+    "                       when a finding is at or above LEVEL; new: exit 1\n"
+    "                       on error findings not in the plan's `accepted:`\n"
     "      --threads N      worker threads for the spatial rules (default:\n"
     "                       the plan's `threads`, else one per core)\n"
     "      --json           JSON summary on stdout instead of text\n"
@@ -50,6 +51,7 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
     json_object_object_add(root, "working_crs", json_object_new_string(r->working_crs));
     json_object_object_add(root, "area_method", json_object_new_string(pc_area_method_name(r->method)));
     json_object_object_add(root, "fail_on", json_object_new_string(pc_severity_name(r->fail_on)));
+    json_object_object_add(root, "fail_new_only", json_object_new_boolean(r->fail_new_only));
     json_object *jl = json_object_new_array();
     for (size_t i = 0; i < r->nlayers; i++) {
         const pc_run_layer *l = &r->layers[i];
@@ -89,7 +91,7 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
         json_object_object_add(o, "id", json_object_new_string(f->id));
         json_object_object_add(o, "rule", json_object_new_string(f->rule));
         json_object_object_add(o, "severity", json_object_new_string(pc_severity_name(f->severity)));
-        json_object_object_add(o, "layer", json_object_new_string(f->layer));
+        json_object_object_add(o, "layer", f->layer ? json_object_new_string(f->layer) : NULL);
         json_object_object_add(o, "fid", f->fid >= 0 ? json_object_new_int64(f->fid) : NULL);
         json_object_object_add(o, "key", f->key ? json_object_new_string(f->key) : NULL);
         json_object_object_add(o, "layer2", f->layer2 ? json_object_new_string(f->layer2) : NULL);
@@ -105,12 +107,17 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
         json_object_object_add(o, "declared_value", jdouble(f->declared_value));
         json_object_object_add(o, "declared_unit", f->unit ? json_object_new_string(f->unit) : NULL);
         json_object_object_add(o, "area_method", f->method ? json_object_new_string(f->method) : NULL);
+        json_object_object_add(o, "accepted", json_object_new_boolean(f->accepted));
+        json_object_object_add(o, "accepted_reason", f->accepted_reason ? json_object_new_string(f->accepted_reason) : NULL);
         json_object_object_add(o, "message", json_object_new_string(f->message ? f->message : ""));
         json_object_array_add(jf, o);
     }
     json_object *summary = json_object_new_object();
     json_object_object_add(summary, "total", json_object_new_int64((int64_t)r->findings.n));
     json_object_object_add(summary, "by_severity", sev);
+    json_object_object_add(summary, "accepted", json_object_new_int64((int64_t)r->accepted));
+    json_object_object_add(summary, "stale", json_object_new_int64((int64_t)r->stale));
+    json_object_object_add(summary, "new", json_object_new_int64((int64_t)(r->findings.n - r->accepted - r->stale)));
     json_object_object_add(root, "findings_summary", summary);
     json_object_object_add(root, "findings", jf);
     json_object *jw = json_object_new_array();
@@ -168,8 +175,11 @@ static void print_text(const pc_run_result *r, int rc)
     if (r->findings.n > shown)
         printf("  ... and %zu more in %s (layer findings)\n",
                r->findings.n - shown, r->output);
-    printf("result: %s (fail on %s)\n", rc ? "FAIL" : "PASS",
-           pc_severity_name(r->fail_on));
+    if (r->accepted || r->stale)
+        printf("accepted by the plan: %zu; accepted but no longer found "
+               "(accepted.stale): %zu\n", r->accepted, r->stale);
+    printf("result: %s (fail on %s%s)\n", rc ? "FAIL" : "PASS",
+           r->fail_new_only ? "new " : "", pc_severity_name(r->fail_on));
 }
 
 static volatile sig_atomic_t interrupted;
@@ -250,9 +260,12 @@ int pc_cmd_run(int argc, char **argv)
         case OPT_OVERWRITE: opts.overwrite = 1; break;
         case OPT_FINDINGS_ONLY: opts.findings_only = 1; break;
         case OPT_FAIL_ON:
-            if (pc_severity_parse(optarg, &opts.fail_on) != 0)
+            opts.fail_new_only = !strcmp(optarg, "new");
+            if (opts.fail_new_only)
+                opts.fail_on = PC_SEV_ERROR;
+            else if (pc_severity_parse(optarg, &opts.fail_on) != 0)
                 return pc_cli_usage("run ", "--fail-on '%s': expected error, "
-                                    "warning, info or never", optarg);
+                                    "warning, info, never or new", optarg);
             opts.fail_on_set = 1;
             break;
         case OPT_THREADS: {

@@ -20,6 +20,7 @@ void pc_finding_free(pc_ctx *ctx, pc_finding *f)
     free(f->unit);
     free(f->method);
     free(f->message);
+    free(f->accepted_reason);
     if (f->geom)
         GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
 }
@@ -100,11 +101,13 @@ pc_status pc_findings_add(pc_ctx *ctx, pc_findings *list, const pc_finding *f)
     c.unit = pc_strdup(f->unit);
     c.method = pc_strdup(f->method);
     c.message = pc_strdup(f->message);
+    c.accepted_reason = pc_strdup(f->accepted_reason);
     c.id = f->id ? pc_strdup(f->id) : make_id(f);
     if (!c.rule || !c.id || (f->layer && !c.layer) || (f->key && !c.key) ||
         (f->field && !c.field) || (f->layer2 && !c.layer2) ||
         (f->key2 && !c.key2) || (f->unit && !c.unit) ||
-        (f->method && !c.method) || (f->message && !c.message)) {
+        (f->method && !c.method) || (f->message && !c.message) ||
+        (f->accepted_reason && !c.accepted_reason)) {
         pc_finding_free(ctx, &c);
         return PC_OOM(ctx);
     }

@@ -613,6 +613,59 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
     return PC_OK;
 }
 
+static int cmp_accepted(const void *a, const void *b)
+{
+    return strcmp(((const pc_plan_accepted *)a)->id,
+                  ((const pc_plan_accepted *)b)->id);
+}
+
+/* accepted: findings the plan's authors have looked at and accept, by
+ * stable id, each with the reason (an allow-list for `fail_on: new`). */
+static pc_status load_accepted(struct loader *L, struct fy_node *n, int line)
+{
+    static const char *const keys[] = {"id", "reason", NULL};
+    pc_plan *plan = L->plan;
+    if (!fy_node_is_sequence(n))
+        return fail(L, node_line(n, line), "accepted must be a list of "
+                    "`{id: <finding_id>, reason: <why>}`");
+    size_t cap = (size_t)fy_node_sequence_item_count(n);
+    plan->accepted = calloc(cap ? cap : 1, sizeof *plan->accepted);
+    if (!plan->accepted)
+        return PC_OOM(L->ctx);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(n, &it)) != NULL) {
+        int il = node_line(item, line), kl;
+        pc_status st = need_mapping(L, item, il, "an accepted finding", keys);
+        if (st != PC_OK)
+            return st;
+        pc_plan_accepted *a = &plan->accepted[plan->naccepted++];
+        a->line = il;
+        struct fy_node *v;
+        if (!(v = lookup(item, "id", &kl, il)))
+            return fail(L, il, "an accepted finding needs `id:` (the "
+                        "finding_id plancheck printed)");
+        if ((st = get_string(L, v, kl, "id", &a->id)) != PC_OK)
+            return st;
+        if (!(v = lookup(item, "reason", &kl, il)))
+            return fail(L, il, "accepted finding '%s' needs `reason:` (why "
+                        "it is accepted)", a->id);
+        if ((st = get_string(L, v, kl, "reason", &a->reason)) != PC_OK)
+            return st;
+        if (!a->id[0] || !a->reason[0])
+            return fail(L, il, "accepted finding: `id:` and `reason:` must "
+                        "not be empty");
+    }
+    qsort(plan->accepted, plan->naccepted, sizeof *plan->accepted,
+          cmp_accepted);
+    for (size_t k = 1; k < plan->naccepted; k++)
+        if (!strcmp(plan->accepted[k].id, plan->accepted[k - 1].id))
+            return fail(L, plan->accepted[k].line, "finding '%s' is accepted "
+                        "twice (also on line %d)", plan->accepted[k].id,
+                        plan->accepted[k - 1].line);
+    return PC_OK;
+}
+
 int pc_plan_layer_index(const pc_plan *plan, const char *id)
 {
     for (size_t i = 0; id && i < plan->nlayers; i++)
@@ -625,7 +678,8 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
 {
     static const char *const keys[] = {
         "plancheck", "name", "description", "crs", "area_method", "output",
-        "fail_on", "tolerance", "layers", "rules", "threads", NULL};
+        "fail_on", "tolerance", "layers", "rules", "threads", "accepted",
+        NULL};
     pc_plan *plan = L->plan;
     pc_status st = need_mapping(L, root, 1, "the plan file", keys);
     if (st != PC_OK)
@@ -669,8 +723,20 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
         if (!plan->output)
             return PC_OOM(L->ctx);
     }
-    if ((v = lookup(root, "fail_on", &kl, 1)) &&
-        (st = get_severity(L, v, kl, "fail_on", &plan->fail_on, 1)) != PC_OK)
+    if ((v = lookup(root, "fail_on", &kl, 1))) {
+        const char *s = scalar(L, v, kl, "fail_on", &st);
+        if (!s)
+            return st;
+        if (!strcmp(s, "new")) {
+            plan->fail_on = PC_SEV_ERROR;
+            plan->fail_new_only = 1;
+        } else if ((st = get_severity(L, v, kl, "fail_on", &plan->fail_on,
+                                      1)) != PC_OK) {
+            return st;
+        }
+    }
+    if ((v = lookup(root, "accepted", &kl, 1)) &&
+        (st = load_accepted(L, v, kl)) != PC_OK)
         return st;
     if ((v = lookup(root, "tolerance", &kl, 1)) &&
         (st = load_tolerance(L, v, kl, "tolerance", &plan->tol)) != PC_OK)
@@ -863,6 +929,11 @@ void pc_plan_free(pc_plan *plan)
         free_list(r->where2.values, r->where2.nvalues);
     }
     free(plan->rules);
+    for (size_t i = 0; i < plan->naccepted; i++) {
+        free(plan->accepted[i].id);
+        free(plan->accepted[i].reason);
+    }
+    free(plan->accepted);
     free(plan->path);
     free(plan->dir);
     free(plan->sha256);

@@ -71,7 +71,75 @@ int pc_run_exit_code(const pc_run_result *r)
 {
     if (r->fail_on == PC_SEV_NEVER)
         return 0;
-    return pc_findings_count(&r->findings, r->fail_on) > 0 ? 1 : 0;
+    if (!r->fail_new_only)
+        return pc_findings_count(&r->findings, r->fail_on) > 0 ? 1 : 0;
+    for (size_t i = 0; i < r->findings.n; i++)
+        if (!r->findings.items[i].accepted &&
+            r->findings.items[i].severity >= r->fail_on)
+            return 1;
+    return 0;
+}
+
+/* Marks the findings the plan accepts and reports every accepted id that
+ * no finding has any more (rule accepted.stale, info): an allow-list
+ * entry left behind after its problem was fixed would accept the same
+ * problem silently if it came back. Findings must be finished (final
+ * ids); they are finished again after. */
+static pc_status apply_accepted(pc_ctx *ctx, const pc_plan *plan,
+                                pc_run_result *r)
+{
+    if (plan->naccepted == 0)
+        return PC_OK;
+    unsigned char *used = calloc(plan->naccepted, 1);
+    if (!used)
+        return PC_OOM(ctx);
+    pc_status st = PC_OK;
+    for (size_t i = 0; i < r->findings.n && st == PC_OK; i++) {
+        pc_finding *f = &r->findings.items[i];
+        size_t lo = 0, hi = plan->naccepted;
+        while (lo < hi) { /* plan->accepted is sorted by id */
+            size_t mid = (lo + hi) / 2;
+            int c = strcmp(plan->accepted[mid].id, f->id);
+            if (c == 0)
+                lo = hi = mid;
+            else if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < plan->naccepted && !strcmp(plan->accepted[lo].id, f->id)) {
+            f->accepted = 1;
+            if (!(f->accepted_reason = pc_strdup(plan->accepted[lo].reason)))
+                st = PC_OOM(ctx);
+            used[lo] = 1;
+            r->accepted++;
+        }
+    }
+    for (size_t k = 0; k < plan->naccepted && st == PC_OK; k++) {
+        if (used[k])
+            continue;
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s:%d: accepted finding '%s' no longer "
+                 "occurs; remove it from `accepted:` (reason given: %s)",
+                 plan->path, plan->accepted[k].line, plan->accepted[k].id,
+                 plan->accepted[k].reason);
+        pc_finding fd = pc_finding_init("accepted.stale", PC_SEV_INFO);
+        char *id = pc_aprintf("accepted.stale:%s", plan->accepted[k].id);
+        if (!id) {
+            st = PC_OOM(ctx);
+            break;
+        }
+        fd.id = id;
+        fd.key = plan->accepted[k].id;
+        fd.message = msg;
+        st = pc_findings_add(ctx, &r->findings, &fd);
+        free(id);
+        r->stale++;
+    }
+    free(used);
+    if (st == PC_OK && r->stale)
+        st = pc_findings_finish(ctx, &r->findings);
+    return st;
 }
 
 /* Reads, reprojects, measures and checks one plan layer. */
@@ -215,7 +283,13 @@ static void build_meta(const pc_run_result *r, struct meta *m)
              pc_strdup("finding when |measured - declared| > max(abs_m2, "
                        "rel_pct/100 * declared); approx_rel_pct for figures "
                        "printed with 约"));
-    meta_add(m, pc_strdup("fail_on"), pc_strdup(pc_severity_name(r->fail_on)));
+    meta_add(m, pc_strdup("fail_on"),
+             r->fail_new_only
+                 ? pc_aprintf("new (%s findings not in the plan's "
+                              "accepted list)", pc_severity_name(r->fail_on))
+                 : pc_strdup(pc_severity_name(r->fail_on)));
+    meta_add(m, pc_strdup("accepted"), pc_aprintf("%zu", r->accepted));
+    meta_add(m, pc_strdup("accepted_stale"), pc_aprintf("%zu", r->stale));
     meta_add(m, pc_strdup("started_utc"), pc_strdup(r->started_utc));
     meta_add(m, pc_strdup("finished_utc"), pc_strdup(r->finished_utc));
     meta_add(m, pc_strdup("findings"), pc_aprintf("%zu", r->findings.n));
@@ -365,6 +439,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_status st;
     r->method = plan->method;
     r->fail_on = opts->fail_on_set ? opts->fail_on : plan->fail_on;
+    r->fail_new_only = opts->fail_on_set ? opts->fail_new_only
+                                         : plan->fail_new_only;
     r->findings_only = opts->findings_only;
 
     pc_crs *work = NULL;
@@ -447,7 +523,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     if (plan->nrules > 0 &&
         (st = run_rules(ctx, plan, opts, work, layers, &r->findings)) != PC_OK)
         goto fail;
-    if ((st = pc_findings_finish(ctx, &r->findings)) != PC_OK)
+    if ((st = pc_findings_finish(ctx, &r->findings)) != PC_OK ||
+        (st = apply_accepted(ctx, plan, r)) != PC_OK)
         goto fail;
     utc_now(r->finished_utc, sizeof r->finished_utc);
     build_meta(r, &meta);

@@ -194,7 +194,7 @@ static pc_status write_input_layer(struct writer *w, const pc_out_layer *ol)
 
 enum { F_ID, F_RULE, F_SEV, F_LAYER, F_FID, F_KEY, F_LAYER2, F_FID2, F_KEY2,
        F_FIELD, F_MEAS, F_DECL, F_DIFF, F_PCT, F_TOL, F_DVAL, F_UNIT,
-       F_METHOD, F_REPAIRED, F_MSG, F_COUNT };
+       F_METHOD, F_REPAIRED, F_ACCEPTED, F_REASON, F_MSG, F_COUNT };
 
 static const struct {
     const char *name;
@@ -209,6 +209,7 @@ static const struct {
     {"diff_pct", OFTReal},       {"tolerance_m2", OFTReal},
     {"declared_value", OFTReal}, {"declared_unit", OFTString},
     {"area_method", OFTString},  {"repaired", OFTInteger},
+    {"accepted", OFTInteger},    {"accepted_reason", OFTString},
     {"message", OFTString},
 };
 
@@ -281,6 +282,8 @@ static pc_status write_findings_layer(struct writer *w, const pc_findings *fs,
         set_text(of, F_UNIT, f->unit);
         set_text(of, F_METHOD, f->method);
         OGR_F_SetFieldInteger(of, F_REPAIRED, f->repaired);
+        OGR_F_SetFieldInteger(of, F_ACCEPTED, f->accepted);
+        set_text(of, F_REASON, f->accepted_reason);
         set_text(of, F_MSG, f->message);
         if (f->geom && finding_class(w->ctx, f) == cls) {
             OGRGeometryH g = to_ogr(w, f->geom, type);

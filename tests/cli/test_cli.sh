@@ -144,6 +144,38 @@ expect 1 "--findings-only" -- "$PC" run --findings-only --overwrite -o "$T/out2.
 ogrinfo -ro -q "$T/out2.gpkg" >"$T/so" 2>&1
 if grep -q "findings" "$T/so" && ! grep -q "parcels" "$T/so"; then ok; else bad "--findings-only wrote input layers: $(cat "$T/so")"; fi
 
+# --- the allow-list: accepted findings, --fail-on new, stale entries --------
+L="  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
+plan "$T/accept.yaml" "accepted:
+  - {id: 'area.declared:parcels:P2:area', reason: 'the plan prints 1.5 公顷 (L1)'}
+  - {id: 'area.unit:parcels:P3:area', reason: unit fixed upstream}" "$L"
+expect 1 "accepted findings still fail --fail-on error" -- "$PC" run -o "$T/acc.gpkg" "$T/accept.yaml"
+expect 0 "--fail-on new, every finding accepted" -- "$PC" run --fail-on new --overwrite -o "$T/acc.gpkg" "$T/accept.yaml"
+contains "$T/out" "accepted by the plan: 2"
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE accepted = 1 AND accepted_reason = 'the plan prints 1.5 公顷 (L1)' AND feature_key = 'P2'" "$T/acc.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "accepted flag and reason not in the findings layer (got '$n')"
+plan "$T/accept-new.yaml" "fail_on: new
+accepted:
+  - {id: 'area.declared:parcels:P2:area', reason: printed twice}
+  - {id: 'overlap:parcels:P8:parcels:P9', reason: fixed long ago}" "$L"
+expect 1 "fail_on: new, one finding not accepted" -- "$PC" run --json -o "$T/acc2.gpkg" "$T/accept-new.yaml"
+if python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["findings_summary"]
+assert (s["accepted"], s["stale"], s["new"]) == (1, 1, 1), s
+assert d["fail_new_only"] is True, d["fail_new_only"]
+st = [f for f in d["findings"] if f["rule"] == "accepted.stale"]
+assert len(st) == 1 and st[0]["severity"] == "info", st
+assert "overlap:parcels:P8:parcels:P9" in st[0]["message"], st
+assert [f["accepted"] for f in d["findings"] if f["key"] == "P2"] == [True]
+PY
+then ok; else bad "--fail-on new JSON summary"; fi
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE rule = 'accepted.stale' AND feature_key = 'overlap:parcels:P8:parcels:P9' AND accepted = 0" "$T/acc2.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "stale accepted entry not reported in the output (got '$n')"
+expect 0 "--fail-on never overrides fail_on: new" -- "$PC" run --fail-on never --overwrite -o "$T/acc2.gpkg" "$T/accept-new.yaml"
+expect 2 "--fail-on newish" -- "$PC" run --fail-on newish -o "$T/acc3.gpkg" "$T/accept-new.yaml"
+
 # the plan's default output, relative to the plan file
 plan "$T/plan-out.yaml" "output: results/out.gpkg" "  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
 expect 1 "default output" -- "$PC" run "$T/plan-out.yaml"

@@ -234,6 +234,8 @@ static void test_defaults(void **state)
     assert_null(plan->output);
     assert_int_equal(plan->method, PC_AREA_ELLIPSOIDAL);
     assert_int_equal(plan->fail_on, PC_SEV_ERROR);
+    assert_int_equal(plan->fail_new_only, 0);
+    assert_int_equal(plan->naccepted, 0);
     assert_int_equal(plan->area_rule_enabled, 1);
     assert_int_equal(plan->area_severity, PC_SEV_ERROR);
     assert_near(plan->tol.abs_m2, PC_DEFAULT_ABS_M2, 0);
@@ -260,6 +262,35 @@ static void test_defaults(void **state)
     pc_plan_free(plan);
     free(path);
     free(path2);
+}
+
+/* The allow-list: sorted by id whatever the file's order, reasons kept;
+ * `fail_on: new` fails on error findings not in it. */
+static void test_accepted(void **state)
+{
+    struct fx *fx = *state;
+    char *path = write_plan(fx, "accepted.yaml",
+                            "plancheck: 1\n"
+                            "crs: EPSG:4549\n"
+                            "fail_on: new\n"
+                            "layers:\n"
+                            "  a: {source: a.shp}\n"
+                            "accepted:\n"
+                            "  - id: overlap:a:P2:a:P9\n"
+                            "    reason: the plan prints both (L563)\n"
+                            "  - {id: 'area.declared:a:P1:area', reason: 约}\n");
+    pc_plan *plan = load_ok(fx->ctx, path);
+    assert_int_equal(plan->fail_on, PC_SEV_ERROR);
+    assert_int_equal(plan->fail_new_only, 1);
+    assert_int_equal(plan->naccepted, 2);
+    assert_string_equal(plan->accepted[0].id, "area.declared:a:P1:area");
+    assert_string_equal(plan->accepted[0].reason, "约");
+    assert_int_equal(plan->accepted[0].line, 9);
+    assert_string_equal(plan->accepted[1].id, "overlap:a:P2:a:P9");
+    assert_string_equal(plan->accepted[1].reason, "the plan prints both (L563)");
+    assert_int_equal(plan->accepted[1].line, 7);
+    pc_plan_free(plan);
+    free(path);
 }
 
 /* A plan given by a bare file name (no directory): sources stay relative
@@ -506,6 +537,38 @@ static const struct bad_plan {
      "layers:\n"                      /* 5 */
      "  a: {source: x.shp}\n",        /* 6 */
      4, 4, "sometimes"},
+    {"accepted_no_reason.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "accepted:\n"                    /* 5 */
+     "  - id: overlap:a:1:a:2\n",     /* 6 */
+     6, 6, "reason"},
+    {"accepted_twice.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "accepted:\n"                    /* 5 */
+     "  - {id: gap:a:1, reason: one}\n" /* 6 */
+     "  - {id: gap:a:1, reason: two}\n", /* 7 */
+     6, 7, "twice"},
+    {"accepted_unknown_key.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "accepted:\n"                    /* 5 */
+     "  - {id: gap:a:1, reason: r, until: 2027}\n", /* 6 */
+     6, 6, "until"},
+    {"accepted_mapping.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a: {source: x.shp}\n"         /* 4 */
+     "accepted: {id: gap:a:1}\n",      /* 5 */
+     5, 5, "list"},
     {"area_method_fast.yaml",
      "plancheck: 1\n"                 /* 1 */
      "crs: EPSG:4549\n"               /* 2 */
@@ -701,6 +764,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_good_plan),
         T(test_defaults),
+        T(test_accepted),
         T(test_relative_plan_path),
         T(test_broken_plans),
         T(test_yaml_syntax_error_line),
