@@ -162,6 +162,45 @@ typedef struct pc_sliver_opts {
 pc_status pc_rules_slivers(pc_ctx *ctx, pc_rules *rules, int layer,
                            const pc_sliver_opts *opts, pc_findings *out);
 
+/* ---- 用地用海 land-use classes --------------------------------------------
+ * Each feature's class attribute must be a code or a name of the 2023
+ * 用地用海 classification (landuse.h): "landuse.unknown" when it is
+ * neither, "landuse.missing" when it is empty. The classified areas add up
+ * to the land-use balance table (用地平衡表): per zone, per first- and
+ * second-level class, parcels, area and share of the zone. */
+struct pc_landuse_class;
+
+typedef struct pc_balance_row {
+    char *layer;        /* plan layer id */
+    char *zone;         /* value of the zone field; "" without one */
+    const struct pc_landuse_class *cls; /* NULL: unclassified or total */
+    int total;          /* 1: the zone's total row */
+    size_t parcels;
+    double area_m2;     /* by the run's area method */
+    double pct;         /* of the zone's total area */
+} pc_balance_row;
+
+typedef struct pc_balance {
+    pc_balance_row *rows; /* by layer, zone, then class code (a class's
+                             subclasses after it), unclassified, total */
+    size_t n, cap;
+} pc_balance;
+
+typedef struct pc_landuse_opts {
+    const char *layer_id;   /* plan layer id, for findings and rows */
+    int key_index;          /* key field index, -1: FID */
+    const char *field;      /* attribute holding the code or name */
+    const char *zone_field; /* NULL: one table for the whole layer */
+    pc_severity severity;
+    pc_area_method method;
+} pc_landuse_opts;
+
+pc_status pc_check_landuse(pc_ctx *ctx, const pc_layer *layer,
+                           const pc_layer_areas *areas,
+                           const pc_landuse_opts *opts, pc_findings *out,
+                           pc_balance *balance);
+void pc_balance_clear(pc_balance *balance);
+
 /* Key text of a feature: the key field's value, or "fid:N". Writes into buf
  * (size n) and returns buf. */
 const char *pc_feature_key(const pc_layer *layer, int key_index, size_t i,

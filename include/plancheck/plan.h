@@ -42,7 +42,8 @@ typedef enum pc_rule_kind {
     PC_RULE_CONTAINMENT,     /* layer inside layer2 */
     PC_RULE_GAPS,            /* layer, optional boundary layer2 */
     PC_RULE_SLIVERS,
-    PC_RULE_SQSX             /* 三区三线 */
+    PC_RULE_SQSX,            /* 三区三线 */
+    PC_RULE_LANDUSE          /* 用地用海 codes and the land-use balance */
 } pc_rule_kind;
 
 typedef struct pc_plan_where {
@@ -74,6 +75,8 @@ typedef struct pc_plan_rule {
                               sqsx construction parcels) */
     pc_plan_where where2;  /* filter on layer2 */
     char *farmland, *eco_redline; /* sqsx; urban boundary is layer2 */
+    char *field;           /* landuse: the attribute holding the class */
+    char *zone_field;      /* landuse: the attribute naming the zone */
 } pc_plan_rule;
 
 /* A finding the plan accepts: its stable id and why. */

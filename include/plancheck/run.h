@@ -53,6 +53,7 @@ typedef struct pc_run_result {
     pc_run_layer *layers;
     size_t nlayers;
     pc_findings findings;      /* sorted, with stable ids */
+    pc_balance balance;        /* land-use balance (landuse rules) */
     char started_utc[32], finished_utc[32];
 } pc_run_result;
 

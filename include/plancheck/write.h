@@ -3,6 +3,7 @@
 #ifndef PLANCHECK_WRITE_H
 #define PLANCHECK_WRITE_H
 
+#include "check.h"
 #include "findings.h"
 #include "measure.h"
 
@@ -29,6 +30,8 @@ typedef struct pc_write_opts {
     size_t ninputs;
     pc_progress_fn progress;
     void *progress_arg;
+    const pc_balance *balance; /* land-use balance rows to write as the
+                                  table `landuse_balance`; may be NULL */
 } pc_write_opts;
 
 /* Writes layer `findings` (polygons; findings without geometry too), one

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "plancheck/landuse.h"
 #include "plancheck/run.h"
 
 static const char run_help[] =
@@ -119,6 +120,21 @@ static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
     json_object_object_add(summary, "stale", json_object_new_int64((int64_t)r->stale));
     json_object_object_add(summary, "new", json_object_new_int64((int64_t)(r->findings.n - r->accepted - r->stale)));
     json_object_object_add(root, "findings_summary", summary);
+    json_object *jb = json_object_new_array();
+    for (size_t i = 0; i < r->balance.n; i++) {
+        const pc_balance_row *b = &r->balance.rows[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "layer", json_object_new_string(b->layer));
+        json_object_object_add(o, "zone", json_object_new_string(b->zone));
+        json_object_object_add(o, "code", b->cls ? json_object_new_string(b->cls->code) : NULL);
+        json_object_object_add(o, "name_zh", json_object_new_string(b->cls ? b->cls->name_zh : b->total ? "合计" : "未分类"));
+        json_object_object_add(o, "total", json_object_new_boolean(b->total));
+        json_object_object_add(o, "parcels", json_object_new_int64((int64_t)b->parcels));
+        json_object_object_add(o, "area_ha", jdouble(b->area_m2 / 10000.0));
+        json_object_object_add(o, "pct", jdouble(b->pct));
+        json_object_array_add(jb, o);
+    }
+    json_object_object_add(root, "landuse_balance", jb);
     json_object_object_add(root, "findings", jf);
     json_object *jw = json_object_new_array();
     for (size_t i = 0; i < pc_ctx_warning_count(ctx); i++)
@@ -175,6 +191,9 @@ static void print_text(const pc_run_result *r, int rc)
     if (r->findings.n > shown)
         printf("  ... and %zu more in %s (layer findings)\n",
                r->findings.n - shown, r->output);
+    if (r->balance.n)
+        printf("land-use balance (用地平衡表): %zu rows in table "
+               "landuse_balance\n", r->balance.n);
     if (r->accepted || r->stale)
         printf("accepted by the plan: %zu; accepted but no longer found "
                "(accepted.stale): %zu\n", r->accepted, r->stale);

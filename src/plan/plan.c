@@ -436,6 +436,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         {"key_field", offsetof(pc_plan_rule, key_field)},
         {"farmland", offsetof(pc_plan_rule, farmland)},
         {"eco_redline", offsetof(pc_plan_rule, eco_redline)},
+        {"field", offsetof(pc_plan_rule, field)},
+        {"zone_field", offsetof(pc_plan_rule, zone_field)},
     };
     for (size_t k = 0; k < sizeof numbers / sizeof numbers[0] && st == PC_OK; k++)
         if ((v = lookup(n, numbers[k].key, &kl, line)))
@@ -480,6 +482,9 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
                         spec->kind == PC_RULE_CONTAINMENT) && !t.layer2)
         st = fail(L, line, "%s needs `%s:`", what,
                   spec->kind == PC_RULE_CONTAINMENT ? "container" : "b");
+    if (st == PC_OK && spec->kind == PC_RULE_LANDUSE && !t.field)
+        st = fail(L, line, "%s needs `field:` (the attribute holding the "
+                  "用地用海 code or name)", what);
     if (st == PC_OK && spec->kind == PC_RULE_SQSX && !t.layer2 && !t.farmland &&
         !t.eco_redline)
         st = fail(L, line, "%s needs at least one of urban_boundary, farmland, "
@@ -511,6 +516,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
             r->key_field = pc_strdup(t.key_field);
             r->farmland = pc_strdup(t.farmland);
             r->eco_redline = pc_strdup(t.eco_redline);
+            r->field = pc_strdup(t.field);
+            r->zone_field = pc_strdup(t.zone_field);
             memset(&r->where, 0, sizeof r->where);
             memset(&r->where2, 0, sizeof r->where2);
             r->where.field = pc_strdup(t.where.field);
@@ -533,6 +540,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     free(t.key_field);
     free(t.farmland);
     free(t.eco_redline);
+    free(t.field);
+    free(t.zone_field);
     free(t.where.field);
     free_list(t.where.values, t.where.nvalues);
     free(t.where2.field);
@@ -545,7 +554,7 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
 {
     static const char *const top[] = {
         "area", "validity", "overlap", "duplicates", "overlap_between",
-        "containment", "gaps", "slivers", "sanqu_sanxian", NULL};
+        "containment", "gaps", "slivers", "sanqu_sanxian", "landuse", NULL};
     static const char *const area_keys[] = {"enabled", "severity", NULL};
     static const char *const validity_keys[] = {
         "layers", "severity", "enabled", "allow_selftouching_rings", "repair",
@@ -569,6 +578,8 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
     static const char *const sqsx_keys[] = {
         "construction", "where", "urban_boundary", "farmland", "eco_redline",
         "tolerance_m2", "severity", "enabled", NULL};
+    static const char *const landuse_keys[] = {
+        "layer", "field", "zone_field", "severity", "enabled", NULL};
     static const struct rule_spec specs[] = {
         {"validity", PC_RULE_VALIDITY, PC_SEV_ERROR, validity_keys, 1},
         {"overlap", PC_RULE_OVERLAP, PC_SEV_ERROR, overlap_keys, 1},
@@ -578,6 +589,7 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
         {"gaps", PC_RULE_GAPS, PC_SEV_WARNING, gap_keys, 0},
         {"slivers", PC_RULE_SLIVERS, PC_SEV_WARNING, sliver_keys, 1},
         {"sanqu_sanxian", PC_RULE_SQSX, PC_SEV_ERROR, sqsx_keys, 0},
+        {"landuse", PC_RULE_LANDUSE, PC_SEV_ERROR, landuse_keys, 0},
     };
     pc_status st = need_mapping(L, n, line, "rules", top);
     if (st != PC_OK)
@@ -923,6 +935,8 @@ void pc_plan_free(pc_plan *plan)
         free(r->key_field);
         free(r->farmland);
         free(r->eco_redline);
+        free(r->field);
+        free(r->zone_field);
         free(r->where.field);
         free_list(r->where.values, r->where.nvalues);
         free(r->where2.field);

@@ -64,6 +64,7 @@ void pc_run_result_clear(pc_ctx *ctx, pc_run_result *r)
     }
     free(r->layers);
     pc_findings_clear(ctx, &r->findings);
+    pc_balance_clear(&r->balance);
     memset(r, 0, sizeof *r);
 }
 
@@ -352,6 +353,8 @@ static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
                             pr->min_width_m};
         return pc_rules_slivers(ctx, rules, a, &o, out);
     }
+    case PC_RULE_LANDUSE:
+        return PC_OK; /* run by run_landuse */
     case PC_RULE_SQSX: {
         /* 三区三线: construction parcels inside 城镇开发边界, clear of
          * 永久基本农田 and 生态保护红线; the three lines clear of each other.
@@ -390,9 +393,26 @@ static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
     return pc_error(ctx, PC_ERR_INTERNAL, "unknown rule kind %d", (int)pr->kind);
 }
 
+/* The landuse rule: attribute classes and the balance table; it needs
+ * the measured areas rather than the rules session. */
+static pc_status run_landuse(pc_ctx *ctx, const pc_plan *plan,
+                             const pc_plan_rule *pr, pc_layer **layers,
+                             const pc_layer_areas *areas, pc_findings *out,
+                             pc_balance *balance)
+{
+    int a = pc_plan_layer_index(plan, pr->layer);
+    const pc_plan_layer *pl = &plan->layers[a];
+    int key = pl->key_field ? pc_layer_field_index(layers[a], pl->key_field)
+                            : -1;
+    pc_landuse_opts o = {pl->id, key, pr->field, pr->zone_field, pr->severity,
+                         plan->method};
+    return pc_check_landuse(ctx, layers[a], &areas[a], &o, out, balance);
+}
+
 static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                            const pc_run_opts *opts, const pc_crs *work,
-                           pc_layer **layers, pc_findings *out)
+                           pc_layer **layers, const pc_layer_areas *areas,
+                           pc_findings *out, pc_balance *balance)
 {
     pc_rules *rules = NULL;
     int threads = opts->threads > 0 ? opts->threads : plan->threads;
@@ -405,10 +425,14 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     }
     double t0 = pc_now_s();
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
-        st = run_rule(ctx, rules, plan, &plan->rules[k], out);
+        if (plan->rules[k].kind == PC_RULE_LANDUSE)
+            st = run_landuse(ctx, plan, &plan->rules[k], layers, areas, out,
+                             balance);
+        else
+            st = run_rule(ctx, rules, plan, &plan->rules[k], out);
         static const char *const kind[] = {
             "validity", "overlap", "duplicates", "overlap_between",
-            "containment", "gaps", "slivers", "sqsx"};
+            "containment", "gaps", "slivers", "sqsx", "landuse"};
         pc_stage_time("rule", kind[plan->rules[k].kind], &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
@@ -521,7 +545,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     }
     inputs[n] = plan->path ? plan->path : "";
     if (plan->nrules > 0 &&
-        (st = run_rules(ctx, plan, opts, work, layers, &r->findings)) != PC_OK)
+        (st = run_rules(ctx, plan, opts, work, layers, areas, &r->findings,
+                        &r->balance)) != PC_OK)
         goto fail;
     if ((st = pc_findings_finish(ctx, &r->findings)) != PC_OK ||
         (st = apply_accepted(ctx, plan, r)) != PC_OK)
@@ -533,7 +558,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
         goto fail;
     }
     pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
-                        opts->progress, opts->progress_arg};
+                        opts->progress, opts->progress_arg, &r->balance};
     double t0 = pc_now_s();
     st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
                        &r->findings, meta.kv, meta.n);

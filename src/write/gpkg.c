@@ -18,6 +18,7 @@
 
 #include "../core/internal.h"
 #include "plancheck/crs.h"
+#include "plancheck/landuse.h"
 #include "plancheck/write.h"
 
 struct writer {
@@ -329,6 +330,64 @@ static pc_status write_meta(struct writer *w, const pc_kv *meta, size_t n)
     return commit(w);
 }
 
+/* The land-use balance table (用地平衡表): per layer and zone, each
+ * first- and second-level 用地用海 class with parcels, 公顷 and share. */
+static pc_status write_balance(struct writer *w, const pc_balance *b)
+{
+    enum { B_LAYER, B_ZONE, B_CODE, B_LEVEL, B_NAME_ZH, B_NAME_EN, B_PARCELS,
+           B_M2, B_HA, B_PCT, B_COUNT };
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+    } cols[B_COUNT] = {
+        {"layer", OFTString},   {"zone", OFTString},    {"code", OFTString},
+        {"level", OFTInteger},  {"name_zh", OFTString}, {"name_en", OFTString},
+        {"parcels", OFTInteger64}, {"area_m2", OFTReal}, {"area_ha", OFTReal},
+        {"pct", OFTReal}};
+    OGRLayerH lyr = create_layer(w, "landuse_balance", wkbNone,
+                                 "用地平衡表 land-use balance: area per "
+                                 "用地用海 class and zone, in m2, ha and % of "
+                                 "the zone");
+    if (!lyr)
+        return gdal_fail(w, "cannot create table landuse_balance");
+    for (int k = 0; k < B_COUNT; k++)
+        if (!add_field(lyr, cols[k].name, cols[k].type))
+            return gdal_fail(w, "cannot create field");
+    pc_status st = begin(w);
+    if (st != PC_OK)
+        return st;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    for (size_t i = 0; i < b->n && st == PC_OK; i++) {
+        const pc_balance_row *r = &b->rows[i];
+        OGRFeatureH of = OGR_F_Create(defn);
+        set_text(of, B_LAYER, r->layer);
+        set_text(of, B_ZONE, r->zone);
+        if (r->cls) {
+            set_text(of, B_CODE, r->cls->code);
+            OGR_F_SetFieldInteger(of, B_LEVEL, r->cls->level);
+            set_text(of, B_NAME_ZH, r->cls->name_zh);
+            set_text(of, B_NAME_EN, r->cls->name_en);
+        } else {
+            OGR_F_SetFieldNull(of, B_CODE);
+            OGR_F_SetFieldNull(of, B_LEVEL);
+            set_text(of, B_NAME_ZH, r->total ? "合计" : "未分类");
+            set_text(of, B_NAME_EN, r->total ? "total" : "unclassified");
+        }
+        OGR_F_SetFieldInteger64(of, B_PARCELS, (GIntBig)r->parcels);
+        set_real(of, B_M2, r->area_m2);
+        set_real(of, B_HA, r->area_m2 / 10000.0);
+        set_real(of, B_PCT, r->pct);
+        if (OGR_L_CreateFeature(lyr, of) != OGRERR_NONE)
+            st = gdal_fail(w, "cannot write the land-use balance");
+        OGR_F_Destroy(of);
+    }
+    if (st != PC_OK) {
+        GDALDatasetRollbackTransaction(w->ds);
+        return st;
+    }
+    return commit(w);
+}
+
 /* 1 when `path` is the same file as one of the run's inputs (same device
  * and inode, so links and ./ spellings are caught). */
 static int is_input(const pc_write_opts *opts, const struct stat *target)
@@ -439,6 +498,8 @@ pc_status pc_write_gpkg(pc_ctx *ctx, const pc_write_opts *opts,
         st = write_findings_layer(&w, findings, "findings_lines", PC_GEOM_LINE);
     for (size_t i = 0; i < nlayers && st == PC_OK; i++)
         st = write_input_layer(&w, &layers[i]);
+    if (st == PC_OK && opts->balance && opts->balance->n)
+        st = write_balance(&w, opts->balance);
     if (st == PC_OK)
         st = write_meta(&w, meta, nmeta);
 done:

@@ -176,6 +176,36 @@ n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE rule = 'accept
 expect 0 "--fail-on never overrides fail_on: new" -- "$PC" run --fail-on never --overwrite -o "$T/acc2.gpkg" "$T/accept-new.yaml"
 expect 2 "--fail-on newish" -- "$PC" run --fail-on newish -o "$T/acc3.gpkg" "$T/accept-new.yaml"
 
+# --- landuse: 用地用海 classes and the balance table, cross-checked in SQL ----
+cat >"$T/landuse.geojson" <<'JSON'
+{"type":"FeatureCollection",
+ "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},
+ "features":[
+ {"type":"Feature","properties":{"code":"L1","zone":"A","yd":"1001"},
+  "geometry":{"type":"Polygon","coordinates":[[[580000,3093000],[580100,3093000],[580100,3093100],[580000,3093000]]]}},
+ {"type":"Feature","properties":{"code":"L2","zone":"A","yd":"工业用地"},
+  "geometry":{"type":"Polygon","coordinates":[[[580200,3093000],[580230,3093000],[580230,3093070],[580200,3093070],[580200,3093000]]]}},
+ {"type":"Feature","properties":{"code":"L3","zone":"A","yd":"0701"},
+  "geometry":{"type":"Polygon","coordinates":[[[580300,3093000],[580350,3093000],[580350,3093020],[580300,3093020],[580300,3093000]]]}},
+ {"type":"Feature","properties":{"code":"L4","zone":"B","yd":"IND"},
+  "geometry":{"type":"Polygon","coordinates":[[[580400,3093000],[580410,3093000],[580410,3093010],[580400,3093010],[580400,3093000]]]}}
+]}
+JSON
+plan "$T/landuse.yaml" "rules:
+  landuse: {layer: lu, field: yd, zone_field: zone}" "  lu: {source: landuse.geojson, key: code}"
+expect 1 "landuse rule" -- "$PC" run -o "$T/lu.gpkg" "$T/landuse.yaml"
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM findings WHERE rule = 'landuse.unknown' AND feature_key = 'L4'" "$T/lu.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "landuse.unknown for IND missing (got '$n')"
+# 1001 in zone A: the triangle (5000 m2) and the rectangle (2100 m2), by
+# SpatiaLite's own ST_Area on the input, against plancheck's table
+want=$(ogrinfo -ro -q -dialect sqlite -sql "SELECT printf('%.6f', SUM(ST_Area(geometry))) AS a FROM landuse WHERE zone = 'A' AND yd IN ('1001', '工业用地')" "$T/landuse.geojson" | sed -n 's/.*a (String) = //p')
+got=$(ogrinfo -ro -q -sql "SELECT printf('%.6f', area_m2) AS a FROM landuse_balance WHERE zone = 'A' AND code = '1001'" "$T/lu.gpkg" | sed -n 's/.*a (String) = //p')
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "balance 1001 in A: plancheck '$got', SpatiaLite '$want'"
+got=$(ogrinfo -ro -q -sql "SELECT printf('%.6f', pct) AS p FROM landuse_balance WHERE zone = 'A' AND code = '07'" "$T/lu.gpkg" | sed -n 's/.*p (String) = //p')
+[ "$got" = "$(python3 -c 'print("%.6f" % (100 * 1000 / 8100))')" ] && ok || bad "balance 07 share in A: '$got'"
+n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM landuse_balance WHERE zone = 'B' AND code IS NULL AND name_zh = '未分类' AND abs(area_ha - 0.01) < 1e-12" "$T/lu.gpkg" | sed -n 's/.*n (Integer) = //p')
+[ "$n" = "1" ] && ok || bad "unclassified row of zone B (got '$n')"
+
 # the plan's default output, relative to the plan file
 plan "$T/plan-out.yaml" "output: results/out.gpkg" "  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
 expect 1 "default output" -- "$PC" run "$T/plan-out.yaml"
