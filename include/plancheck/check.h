@@ -206,6 +206,167 @@ void pc_balance_clear(pc_balance *balance);
 const char *pc_feature_key(const pc_layer *layer, int key_index, size_t i,
                            char *buf, size_t n);
 
+/* ---- line rules ----------------------------------------------------------
+ * Linear features (roads, rail, dikes, pipelines): layers of (multi)
+ * linestrings in the rules session. pc_rules_corridor builds each line's
+ * red-line corridor (the line buffered by half its red-line width, flat
+ * ends, mitred joins) and keeps it in the session for the rules that use
+ * corridors (pc_rules_intrusion, pc_rules_corridor_overlap): run it first
+ * on their line layers, else they fail with PC_ERR_USAGE. Running it again
+ * on a layer replaces its corridors.
+ *
+ * Lengths and distances are planar in the working CRS, in metres. Findings
+ * about them carry metres in measured_m2 / declared_m2 / diff_m2 /
+ * tolerance_m2 (unit "m"), and their messages say "m". Areas (land take,
+ * intrusions, overlaps) follow the session's area method. Features that a
+ * `where` filter leaves out take no part (and get no corridor). */
+
+/* A red-line width by class: lines whose class field holds `value`
+ * (compared as text) are `width_m` wide. */
+typedef struct pc_line_class_width {
+    const char *value;
+    double width_m;
+} pc_line_class_width;
+
+/* When a stated length becomes a finding:
+ *   |measured - stated| > max(abs_m, rel_pct/100 * stated)
+ * with approx_rel_pct for lengths printed with 约. */
+typedef struct pc_length_tolerance {
+    double abs_m;
+    double rel_pct;
+    double approx_rel_pct;
+} pc_length_tolerance;
+
+typedef struct pc_corridor_opts {
+    pc_severity severity;
+    /* The red-line width in m (the whole width, both sides), the first of:
+     * the line's width_field (a number, or text such as "36", "36m",
+     * "36米"; a value that is not a positive number is a finding, not a
+     * fallback), the class table by class_field, default_width_m (0:
+     * none). */
+    const char *width_field;
+    const char *class_field;
+    const pc_line_class_width *classes;
+    size_t nclasses;
+    double default_width_m;
+    double mitre_limit;          /* a mitred corner is bevelled beyond this
+                                    many half widths from the vertex (0: 5) */
+    pc_area_decl land_take;      /* declared land take, as for areas;
+                                    value_field NULL: not checked */
+    pc_tolerance land_take_tol;
+    const char *length_field;    /* stated length in m (number or text;
+                                    "约1200" is approximate); NULL: not
+                                    checked */
+    const char *length_approx_field; /* as pc_area_decl.approx_field */
+    pc_length_tolerance length_tol;
+    pc_where where;
+} pc_corridor_opts;
+
+/* Builds and keeps the corridor of every line of `layer`, and checks land
+ * take and length. Rule ids:
+ *   corridor.geometry     NULL, empty, unbuildable, zero-length or
+ *                         non-linear geometry: no corridor
+ *   corridor.no_width     no red-line width (or not a positive number)
+ *   corridor.unevaluated  GEOS could not buffer the line
+ *   line.land_take        corridor area differs from the declared land
+ *                         take beyond tolerance (measured/declared/diff
+ *                         in m2, the corridor as geometry)
+ *   line.land_take.value, line.land_take.unit   as area.value, area.unit
+ *   line.length           planar length differs from the stated length
+ *                         beyond tolerance (in m, the line as geometry)
+ *   line.length.value     stated length not a finite non-negative number
+ * Fields named in `opts` must exist (else PC_ERR_INPUT naming them). */
+pc_status pc_rules_corridor(pc_ctx *ctx, pc_rules *rules, int layer,
+                            const pc_corridor_opts *opts, pc_findings *out);
+
+typedef struct pc_intrusion_opts {
+    pc_severity severity;
+    double tolerance_m2;     /* intersections up to this area are noise */
+    pc_where where;          /* polygons taking part */
+    pc_where where_line;     /* lines whose corridors count */
+} pc_intrusion_opts;
+
+/* Polygons of `polygons` (parcels) must not intrude into the corridors of
+ * `lines`: "line.intrusion" is the intersection polygon, its area and both
+ * keys (layer/key the polygon, layer2/key2 the line); touching the red line
+ * is no intrusion. "line.intrusion.unevaluated" as in pc_rules_overlap. */
+pc_status pc_rules_intrusion(pc_ctx *ctx, pc_rules *rules, int polygons,
+                             int lines, const pc_intrusion_opts *opts,
+                             pc_findings *out);
+
+typedef struct pc_corridor_overlap_opts {
+    pc_severity severity;
+    double allowed_length_m; /* overlap allowed this far beyond a junction */
+    double tolerance_m2;     /* what is left up to this area is noise */
+    pc_where where_a, where_b;
+} pc_corridor_overlap_opts;
+
+/* Corridors of different lines (a == b: within one layer) may overlap only
+ * at junctions. The lines meet where their centre lines intersect, and at
+ * each end of one that comes at the other at 30 degrees or more and lies
+ * within (half width a + half width b) of it (a road ending short of
+ * another's centre line; a segment of a road split at a junction, crossed
+ * just beyond its end). Around each meeting point a disc of radius
+ * (a + b) / sin t + allowed_length_m is the junction, t the angle between
+ * the lines there, taken as at least 30 degrees: it holds the whole
+ * overlap of any crossing at 30 degrees or more. The overlap outside every
+ * junction disc, when larger than tolerance_m2, is "line.corridor_overlap"
+ * with both keys (within a layer the smaller key first);
+ * "line.corridor_overlap.unevaluated" when GEOS fails. */
+pc_status pc_rules_corridor_overlap(pc_ctx *ctx, pc_rules *rules, int a,
+                                    int b,
+                                    const pc_corridor_overlap_opts *opts,
+                                    pc_findings *out);
+
+typedef struct pc_connectivity_opts {
+    pc_severity severity;
+    const char *from_field;  /* key of the line the start must meet; NULL
+                                field or NULL/empty value: not checked */
+    const char *to_field;    /* ... the end must meet */
+    double snap_m;           /* an end meets a line this close to it */
+    int dangles;             /* also report ends that meet no other line */
+    pc_severity dangle_severity;
+    pc_where where;
+} pc_connectivity_opts;
+
+/* Each line of `layer` must start on the line of `target` (may be the same
+ * layer) that its from_field names and end on the one to_field names (any
+ * feature with that key, within snap_m). Rule ids:
+ *   line.not_connected  the end is farther than snap_m from the named line:
+ *                       the end point, the distance (measured_m2, in m),
+ *                       snap_m (tolerance_m2), key2 the named line, field
+ *                       the from/to field
+ *   line.unknown_ref    the from/to key names no feature of `target`
+ *   line.dangle         (opts.dangles) an end farther than snap_m from
+ *                       every other line of `layer` and `target`; id
+ *                       "line.dangle:<layer>:<key>:start" or ":end" */
+pc_status pc_rules_connectivity(pc_ctx *ctx, pc_rules *rules, int layer,
+                                int target, const pc_connectivity_opts *opts,
+                                pc_findings *out);
+
+typedef struct pc_crossing_opts {
+    pc_severity severity;
+    double tolerance_m;      /* a declared crossing point this close to the
+                                crossing declares it */
+    const char *crossed_field; /* field of either layer listing the keys of
+                                the lines a line is declared to cross
+                                (separated by blanks or , ; / | 、 ， ；);
+                                NULL: none. Must exist in a or b. */
+    pc_where where_a;        /* e.g. {class, [road]} */
+    pc_where where_b;        /* e.g. {class, [rail]} when a == b */
+} pc_crossing_opts;
+
+/* Every point where a line of `a` (roads) and a line of `b` (rail) meet -
+ * crossing or touching, so a road split at the rail counts on both sides -
+ * must be declared: by a feature of `points` (a layer of declared
+ * crossings; -1: none) within tolerance_m, or by crossed_field. An
+ * undeclared one is "line.undeclared_crossing": the point, layer/key the
+ * line of a, layer2/key2 the line of b. Lines running along each other
+ * are not crossings (pc_rules_corridor_overlap sees them). */
+pc_status pc_rules_crossings(pc_ctx *ctx, pc_rules *rules, int a, int b,
+                             int points, const pc_crossing_opts *opts,
+                             pc_findings *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,10 +33,10 @@ pc_status pc_rules_new(pc_ctx *ctx, const pc_crs *crs, pc_area_method method,
 
 void pc_rules_free(pc_ctx *ctx, pc_rules *r)
 {
-    (void)ctx;
     if (!r)
         return;
     for (int i = 0; i < r->nlayers; i++) {
+        pc_corridors_free(ctx, r->layers[i].corridors);
         pc_gcache_free(&r->layers[i].gc);
         free(r->layers[i].id);
         free(r->layers[i].invalid);

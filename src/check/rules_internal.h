@@ -14,6 +14,7 @@ struct rlayer {
     pc_gcache gc;
     int gc_built;
     uint8_t *invalid;      /* from the validity rule, or NULL */
+    struct pc_corridors *corridors; /* lines.c: red-line corridors, or NULL */
 };
 
 struct pairs_entry {
@@ -47,5 +48,7 @@ pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
 /* Appends " by <area> m2 (<method>)" to the messages of `rule`'s findings
  * from index `from` on. */
 void pc_rules_area_messages(pc_findings *f, size_t from, const char *rule);
+/* Frees a line layer's corridors (lines.c); NULL is a no-op. */
+void pc_corridors_free(pc_ctx *ctx, struct pc_corridors *c);
 
 #endif
