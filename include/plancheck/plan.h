@@ -43,8 +43,35 @@ typedef enum pc_rule_kind {
     PC_RULE_GAPS,            /* layer, optional boundary layer2 */
     PC_RULE_SLIVERS,
     PC_RULE_SQSX,            /* 三区三线 */
-    PC_RULE_LANDUSE          /* 用地用海 codes and the land-use balance */
+    PC_RULE_LANDUSE,         /* 用地用海 codes and the land-use balance */
+    PC_RULE_CORRIDOR,        /* red-line corridors: land take, length */
+    PC_RULE_INTRUSION,       /* layer (polygons) into layer2's corridors */
+    PC_RULE_CORRIDOR_OVERLAP,/* corridors of layer and layer2 */
+    PC_RULE_CONNECTIVITY,    /* layer's ends meet layer2 (from/to) */
+    PC_RULE_CROSSINGS        /* layer crossing layer2, declared in points */
 } pc_rule_kind;
+
+/* Options of the line rules (corridor ... crossings). */
+typedef struct pc_plan_lines {
+    char *width_field, *class_field;
+    char **width_values;   /* class value -> width */
+    double *widths;
+    size_t nwidths;
+    double default_width_m, mitre_limit;
+    int has_land_take;
+    pc_plan_area land_take;
+    pc_tolerance land_take_tol;
+    char *length_field, *length_approx_field;
+    double length_abs_m, length_rel_pct, length_approx_rel_pct;
+    double allowed_length_m;       /* corridor_overlap */
+    char *from_field, *to_field;   /* connectivity */
+    double snap_m;
+    int dangles;
+    pc_severity dangle_severity;
+    char *points;                  /* crossings: layer of declared crossings */
+    double tolerance_m;
+    char *crossed_field;
+} pc_plan_lines;
 
 typedef struct pc_plan_where {
     char *field;
@@ -77,6 +104,7 @@ typedef struct pc_plan_rule {
     char *farmland, *eco_redline; /* sqsx; urban boundary is layer2 */
     char *field;           /* landuse: the attribute holding the class */
     char *zone_field;      /* landuse: the attribute naming the zone */
+    pc_plan_lines *lines;  /* line rules' options, or NULL */
 } pc_plan_rule;
 
 /* A finding the plan accepts: its stable id and why. */

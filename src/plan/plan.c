@@ -210,12 +210,10 @@ static pc_status load_tolerance(struct loader *L, struct fy_node *n, int line,
 }
 
 static pc_status load_area(struct loader *L, struct fy_node *n, int line,
-                           const char *layer, pc_plan_area *a)
+                           const char *what, pc_plan_area *a)
 {
     static const char *const keys[] = {"field", "unit_field", "unit",
                                        "approx_field", NULL};
-    char what[256];
-    snprintf(what, sizeof what, "layers.%s.declared_area", layer);
     pc_status st = need_mapping(L, n, line, what, keys);
     if (st != PC_OK)
         return st;
@@ -293,6 +291,7 @@ static pc_status load_layer(struct loader *L, const char *id,
         pl->has_tolerance = 1;
     }
     if ((v = lookup(n, "declared_area", &kl, line))) {
+        snprintf(what, sizeof what, "layers.%s.declared_area", id);
         size_t count = fy_node_is_sequence(v) ? (size_t)fy_node_sequence_item_count(v) : 1;
         pl->areas = calloc(count ? count : 1, sizeof *pl->areas);
         if (!pl->areas)
@@ -301,11 +300,11 @@ static pc_status load_layer(struct loader *L, const char *id,
             void *it = NULL;
             struct fy_node *item;
             while ((item = fy_node_sequence_iterate(v, &it)) != NULL) {
-                if ((st = load_area(L, item, kl, id,
+                if ((st = load_area(L, item, kl, what,
                                     &pl->areas[pl->nareas++])) != PC_OK)
                     return st;
             }
-        } else if ((st = load_area(L, v, kl, id, &pl->areas[pl->nareas++])) !=
+        } else if ((st = load_area(L, v, kl, what, &pl->areas[pl->nareas++])) !=
                    PC_OK) {
             return st;
         }
@@ -360,6 +359,148 @@ static pc_status get_where(struct loader *L, struct fy_node *n, int line,
         return st;
     v = lookup(n, "values", &kl, line);
     return get_string_list(L, v, kl, "values", &w->values, &w->nvalues);
+}
+
+static int is_line_rule(pc_rule_kind k)
+{
+    return k == PC_RULE_CORRIDOR || k == PC_RULE_INTRUSION ||
+           k == PC_RULE_CORRIDOR_OVERLAP || k == PC_RULE_CONNECTIVITY ||
+           k == PC_RULE_CROSSINGS;
+}
+
+static void free_lines(pc_plan_lines *o)
+{
+    if (!o)
+        return;
+    free(o->width_field);
+    free(o->class_field);
+    free_list(o->width_values, o->nwidths);
+    free(o->widths);
+    free(o->land_take.value_field);
+    free(o->land_take.unit_field);
+    free(o->land_take.unit);
+    free(o->land_take.approx_field);
+    free(o->length_field);
+    free(o->length_approx_field);
+    free(o->from_field);
+    free(o->to_field);
+    free(o->points);
+    free(o->crossed_field);
+    free(o);
+}
+
+/* `widths: {主干路: 40, 次干路: 24}`: red-line width by class value. */
+static pc_status load_widths(struct loader *L, struct fy_node *n, int line,
+                             pc_plan_lines *o)
+{
+    if (!fy_node_is_mapping(n))
+        return fail(L, node_line(n, line), "widths must map class values to "
+                    "red-line widths in m, e.g. `{主干路: 40}`");
+    size_t cap = (size_t)fy_node_mapping_item_count(n);
+    o->width_values = calloc(cap + 1, sizeof *o->width_values);
+    o->widths = calloc(cap + 1, sizeof *o->widths);
+    if (!o->width_values || !o->widths)
+        return PC_OOM(L->ctx);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        int kl = node_line(k, line);
+        if (!k || !fy_node_is_scalar(k))
+            return fail(L, kl, "widths: class values must be plain text");
+        pc_status st = get_number(L, fy_node_pair_value(p), kl, "widths",
+                                  &o->widths[o->nwidths]);
+        if (st != PC_OK)
+            return st;
+        if (!(o->width_values[o->nwidths++] = pc_strdup(fy_node_get_scalar0(k))))
+            return PC_OOM(L->ctx);
+    }
+    return PC_OK;
+}
+
+/* The options only line rules have; the caller checked the keys. */
+static pc_status load_lines(struct loader *L, struct fy_node *n, int line,
+                            const char *what, pc_plan_lines *o)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } strings[] = {
+        {"width_field", offsetof(pc_plan_lines, width_field)},
+        {"class_field", offsetof(pc_plan_lines, class_field)},
+        {"length_field", offsetof(pc_plan_lines, length_field)},
+        {"length_approx_field", offsetof(pc_plan_lines, length_approx_field)},
+        {"from_field", offsetof(pc_plan_lines, from_field)},
+        {"to_field", offsetof(pc_plan_lines, to_field)},
+        {"points", offsetof(pc_plan_lines, points)},
+        {"crossed_field", offsetof(pc_plan_lines, crossed_field)},
+    }, numbers[] = {
+        {"default_width_m", offsetof(pc_plan_lines, default_width_m)},
+        {"mitre_limit", offsetof(pc_plan_lines, mitre_limit)},
+        {"allowed_length_m", offsetof(pc_plan_lines, allowed_length_m)},
+        {"snap_m", offsetof(pc_plan_lines, snap_m)},
+        {"tolerance_m", offsetof(pc_plan_lines, tolerance_m)},
+    };
+    static const char *const length_keys[] = {"abs_m", "rel_pct",
+                                              "approx_rel_pct", NULL};
+    int kl;
+    struct fy_node *v;
+    pc_status st = PC_OK;
+    /* defaults: lengths to 1 m or 0.1 % (约 figures 5 %), ends within
+     * 0.5 m, declared crossings within 5 m; land take as the plan's areas */
+    o->length_abs_m = 1;
+    o->length_rel_pct = 0.1;
+    o->length_approx_rel_pct = 5;
+    o->snap_m = 0.5;
+    o->tolerance_m = 5;
+    o->dangle_severity = PC_SEV_WARNING;
+    o->land_take_tol = L->plan->tol;
+    for (size_t k = 0; k < sizeof strings / sizeof strings[0] && st == PC_OK; k++)
+        if ((v = lookup(n, strings[k].key, &kl, line)))
+            st = get_string(L, v, kl, strings[k].key,
+                            (char **)((char *)o + strings[k].offset));
+    for (size_t k = 0; k < sizeof numbers / sizeof numbers[0] && st == PC_OK; k++)
+        if ((v = lookup(n, numbers[k].key, &kl, line)))
+            st = get_number(L, v, kl, numbers[k].key,
+                            (double *)((char *)o + numbers[k].offset));
+    if (st == PC_OK && (v = lookup(n, "widths", &kl, line)))
+        st = load_widths(L, v, kl, o);
+    if (st == PC_OK && (v = lookup(n, "dangles", &kl, line)))
+        st = get_bool(L, v, kl, "dangles", &o->dangles);
+    if (st == PC_OK && (v = lookup(n, "dangle_severity", &kl, line)))
+        st = get_severity(L, v, kl, "dangle_severity", &o->dangle_severity, 0);
+    if (st == PC_OK && (v = lookup(n, "land_take", &kl, line))) {
+        char w[96];
+        snprintf(w, sizeof w, "%s.land_take", what);
+        st = load_area(L, v, kl, w, &o->land_take);
+        o->has_land_take = st == PC_OK;
+    }
+    if (st == PC_OK && (v = lookup(n, "land_take_tolerance", &kl, line)))
+        st = load_tolerance(L, v, kl, "land_take_tolerance",
+                            &o->land_take_tol);
+    if (st == PC_OK && (v = lookup(n, "length_tolerance", &kl, line)) &&
+        (st = need_mapping(L, v, kl, "length_tolerance", length_keys)) ==
+            PC_OK) {
+        struct fy_node *x;
+        int xl;
+        if ((x = lookup(v, "abs_m", &xl, kl)))
+            st = get_number(L, x, xl, "abs_m", &o->length_abs_m);
+        if (st == PC_OK && (x = lookup(v, "rel_pct", &xl, kl)))
+            st = get_number(L, x, xl, "rel_pct", &o->length_rel_pct);
+        if (st == PC_OK && (x = lookup(v, "approx_rel_pct", &xl, kl)))
+            st = get_number(L, x, xl, "approx_rel_pct",
+                            &o->length_approx_rel_pct);
+    }
+    return st;
+}
+
+/* Index of the first rule of `kind` on `layer`, or -1. */
+static int find_rule(const pc_plan *plan, pc_rule_kind kind, const char *layer)
+{
+    for (size_t k = 0; k < plan->nrules; k++)
+        if (plan->rules[k].kind == kind && !strcmp(plan->rules[k].layer, layer))
+            return (int)k;
+    return -1;
 }
 
 /* Appends a zeroed rule of `kind` with the defaults every rule shares. */
@@ -433,6 +574,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         {"container", offsetof(pc_plan_rule, layer2)},
         {"boundary", offsetof(pc_plan_rule, layer2)},
         {"urban_boundary", offsetof(pc_plan_rule, layer2)},
+        {"lines", offsetof(pc_plan_rule, layer2)},
+        {"target", offsetof(pc_plan_rule, layer2)},
         {"key_field", offsetof(pc_plan_rule, key_field)},
         {"farmland", offsetof(pc_plan_rule, farmland)},
         {"eco_redline", offsetof(pc_plan_rule, eco_redline)},
@@ -461,8 +604,15 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     if (st == PC_OK && ((v = lookup(n, "where", &kl, line)) ||
                         (v = lookup(n, "where_a", &kl, line))))
         st = get_where(L, v, kl, "where", &t.where);
-    if (st == PC_OK && (v = lookup(n, "where_b", &kl, line)))
+    if (st == PC_OK && ((v = lookup(n, "where_b", &kl, line)) ||
+                        (v = lookup(n, "where_line", &kl, line))))
         st = get_where(L, v, kl, "where_b", &t.where2);
+    if (st == PC_OK && is_line_rule(spec->kind)) {
+        if (!(t.lines = calloc(1, sizeof *t.lines)))
+            st = PC_OOM(L->ctx);
+        else
+            st = load_lines(L, n, line, what, t.lines);
+    }
     if (st == PC_OK && (v = lookup(n, "layers", &kl, line)))
         st = get_string_list(L, v, kl, "layers", &layers, &nlayers);
     if (st == PC_OK && spec->per_layer && !layers && !t.layer) {
@@ -475,13 +625,41 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     }
     if (st == PC_OK && !spec->per_layer && !t.layer)
         st = fail(L, line, "%s needs the layer it checks (`%s:`)", what,
-                  spec->kind == PC_RULE_OVERLAP_BETWEEN ? "a"
-                  : spec->kind == PC_RULE_SQSX          ? "construction"
-                                                        : "layer");
+                  spec->kind == PC_RULE_OVERLAP_BETWEEN ||
+                          spec->kind == PC_RULE_CORRIDOR_OVERLAP ||
+                          spec->kind == PC_RULE_CROSSINGS
+                      ? "a"
+                  : spec->kind == PC_RULE_SQSX ? "construction"
+                                               : "layer");
     if (st == PC_OK && (spec->kind == PC_RULE_OVERLAP_BETWEEN ||
-                        spec->kind == PC_RULE_CONTAINMENT) && !t.layer2)
+                        spec->kind == PC_RULE_CONTAINMENT ||
+                        spec->kind == PC_RULE_INTRUSION ||
+                        spec->kind == PC_RULE_CROSSINGS) && !t.layer2)
         st = fail(L, line, "%s needs `%s:`", what,
-                  spec->kind == PC_RULE_CONTAINMENT ? "container" : "b");
+                  spec->kind == PC_RULE_CONTAINMENT   ? "container"
+                  : spec->kind == PC_RULE_INTRUSION ? "lines"
+                                                    : "b");
+    if (st == PC_OK && (spec->kind == PC_RULE_CORRIDOR_OVERLAP ||
+                        spec->kind == PC_RULE_CONNECTIVITY) && !t.layer2 &&
+        t.layer && !(t.layer2 = pc_strdup(t.layer)))
+        st = PC_OOM(L->ctx); /* within one layer */
+    if (st == PC_OK && spec->kind == PC_RULE_CONNECTIVITY &&
+        !t.lines->from_field && !t.lines->to_field)
+        st = fail(L, line, "%s needs `from_field:` and/or `to_field:` (the "
+                  "attributes naming the line each end must meet)", what);
+    /* intrusion and corridor_overlap use the corridors of a corridor rule,
+     * which the run executes first */
+    const char *need[2] = {NULL, NULL};
+    if (spec->kind == PC_RULE_INTRUSION)
+        need[0] = t.layer2;
+    if (spec->kind == PC_RULE_CORRIDOR_OVERLAP) {
+        need[0] = t.layer;
+        need[1] = t.layer2;
+    }
+    for (int k = 0; st == PC_OK && k < 2; k++)
+        if (need[k] && find_rule(L->plan, PC_RULE_CORRIDOR, need[k]) < 0)
+            st = fail(L, line, "%s: layer '%s' has no `corridor` rule (the "
+                      "red-line widths come from it)", what, need[k]);
     if (st == PC_OK && spec->kind == PC_RULE_LANDUSE && !t.field)
         st = fail(L, line, "%s needs `field:` (the attribute holding the "
                   "用地用海 code or name)", what);
@@ -490,8 +668,9 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         st = fail(L, line, "%s needs at least one of urban_boundary, farmland, "
                   "eco_redline", what);
     /* every layer id named must exist */
-    const char *named[] = {t.layer, t.layer2, t.farmland, t.eco_redline};
-    for (size_t k = 0; st == PC_OK && k < 4; k++)
+    const char *named[] = {t.layer, t.layer2, t.farmland, t.eco_redline,
+                           t.lines ? t.lines->points : NULL};
+    for (size_t k = 0; st == PC_OK && k < 5; k++)
         if (named[k] && pc_plan_layer_index(L->plan, named[k]) < 0)
             st = fail(L, line, "%s names layer '%s', which is not under "
                       "`layers:`", what, named[k]);
@@ -516,6 +695,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
             r->key_field = pc_strdup(t.key_field);
             r->farmland = pc_strdup(t.farmland);
             r->eco_redline = pc_strdup(t.eco_redline);
+            r->lines = t.lines; /* line rules are never per layer */
+            t.lines = NULL;
             r->field = pc_strdup(t.field);
             r->zone_field = pc_strdup(t.zone_field);
             memset(&r->where, 0, sizeof r->where);
@@ -542,6 +723,7 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     free(t.eco_redline);
     free(t.field);
     free(t.zone_field);
+    free_lines(t.lines);
     free(t.where.field);
     free_list(t.where.values, t.where.nvalues);
     free(t.where2.field);
@@ -554,7 +736,9 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
 {
     static const char *const top[] = {
         "area", "validity", "overlap", "duplicates", "overlap_between",
-        "containment", "gaps", "slivers", "sanqu_sanxian", "landuse", NULL};
+        "containment", "gaps", "slivers", "sanqu_sanxian", "landuse",
+        "corridor", "intrusion", "corridor_overlap", "connectivity",
+        "crossings", NULL};
     static const char *const area_keys[] = {"enabled", "severity", NULL};
     static const char *const validity_keys[] = {
         "layers", "severity", "enabled", "allow_selftouching_rings", "repair",
@@ -580,6 +764,23 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
         "tolerance_m2", "severity", "enabled", NULL};
     static const char *const landuse_keys[] = {
         "layer", "field", "zone_field", "severity", "enabled", NULL};
+    static const char *const corridor_keys[] = {
+        "layer", "width_field", "class_field", "widths", "default_width_m",
+        "mitre_limit", "land_take", "land_take_tolerance", "length_field",
+        "length_approx_field", "length_tolerance", "severity", "enabled",
+        "where", NULL};
+    static const char *const intrusion_keys[] = {
+        "layer", "lines", "tolerance_m2", "severity", "enabled", "where",
+        "where_line", NULL};
+    static const char *const coverlap_keys[] = {
+        "a", "b", "allowed_length_m", "tolerance_m2", "severity", "enabled",
+        "where_a", "where_b", NULL};
+    static const char *const connect_keys[] = {
+        "layer", "target", "from_field", "to_field", "snap_m", "dangles",
+        "dangle_severity", "severity", "enabled", "where", NULL};
+    static const char *const crossing_keys[] = {
+        "a", "b", "points", "tolerance_m", "crossed_field", "severity",
+        "enabled", "where_a", "where_b", NULL};
     static const struct rule_spec specs[] = {
         {"validity", PC_RULE_VALIDITY, PC_SEV_ERROR, validity_keys, 1},
         {"overlap", PC_RULE_OVERLAP, PC_SEV_ERROR, overlap_keys, 1},
@@ -590,6 +791,13 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
         {"slivers", PC_RULE_SLIVERS, PC_SEV_WARNING, sliver_keys, 1},
         {"sanqu_sanxian", PC_RULE_SQSX, PC_SEV_ERROR, sqsx_keys, 0},
         {"landuse", PC_RULE_LANDUSE, PC_SEV_ERROR, landuse_keys, 0},
+        /* corridor first: intrusion and corridor_overlap use its corridors */
+        {"corridor", PC_RULE_CORRIDOR, PC_SEV_ERROR, corridor_keys, 0},
+        {"intrusion", PC_RULE_INTRUSION, PC_SEV_ERROR, intrusion_keys, 0},
+        {"corridor_overlap", PC_RULE_CORRIDOR_OVERLAP, PC_SEV_WARNING,
+         coverlap_keys, 0},
+        {"connectivity", PC_RULE_CONNECTIVITY, PC_SEV_ERROR, connect_keys, 0},
+        {"crossings", PC_RULE_CROSSINGS, PC_SEV_WARNING, crossing_keys, 0},
     };
     pc_status st = need_mapping(L, n, line, "rules", top);
     if (st != PC_OK)
@@ -937,6 +1145,7 @@ void pc_plan_free(pc_plan *plan)
         free(r->eco_redline);
         free(r->field);
         free(r->zone_field);
+        free_lines(r->lines);
         free(r->where.field);
         free_list(r->where.values, r->where.nvalues);
         free(r->where2.field);

@@ -314,6 +314,61 @@ static pc_where where_of(const pc_plan_where *w)
 }
 
 /* Runs one rule of the plan in the session. */
+/* The rules on roads, rail and other lines (src/check/lines.c). */
+static pc_status run_line_rule(pc_ctx *ctx, pc_rules *rules,
+                               const pc_plan *plan, const pc_plan_rule *pr,
+                               int a, int b, pc_findings *out)
+{
+    const pc_plan_lines *o = pr->lines;
+    switch (pr->kind) {
+    case PC_RULE_CORRIDOR: {
+        pc_line_class_width *cw =
+            calloc(o->nwidths ? o->nwidths : 1, sizeof *cw);
+        if (!cw)
+            return PC_OOM(ctx);
+        for (size_t k = 0; k < o->nwidths; k++)
+            cw[k] = (pc_line_class_width){o->width_values[k], o->widths[k]};
+        pc_corridor_opts c = {
+            pr->severity, o->width_field, o->class_field, cw, o->nwidths,
+            o->default_width_m, o->mitre_limit,
+            {o->has_land_take ? o->land_take.value_field : NULL,
+             o->land_take.unit_field, o->land_take.unit,
+             o->land_take.approx_field},
+            o->land_take_tol, o->length_field, o->length_approx_field,
+            {o->length_abs_m, o->length_rel_pct, o->length_approx_rel_pct},
+            where_of(&pr->where)};
+        pc_status st = pc_rules_corridor(ctx, rules, a, &c, out);
+        free(cw);
+        return st;
+    }
+    case PC_RULE_INTRUSION: {
+        pc_intrusion_opts i = {pr->severity, pr->tolerance_m2,
+                               where_of(&pr->where), where_of(&pr->where2)};
+        return pc_rules_intrusion(ctx, rules, a, b, &i, out);
+    }
+    case PC_RULE_CORRIDOR_OVERLAP: {
+        pc_corridor_overlap_opts c = {pr->severity, o->allowed_length_m,
+                                      pr->tolerance_m2, where_of(&pr->where),
+                                      where_of(&pr->where2)};
+        return pc_rules_corridor_overlap(ctx, rules, a, b, &c, out);
+    }
+    case PC_RULE_CONNECTIVITY: {
+        pc_connectivity_opts c = {pr->severity, o->from_field, o->to_field,
+                                  o->snap_m, o->dangles, o->dangle_severity,
+                                  where_of(&pr->where)};
+        return pc_rules_connectivity(ctx, rules, a, b, &c, out);
+    }
+    case PC_RULE_CROSSINGS: {
+        int pts = o->points ? pc_plan_layer_index(plan, o->points) : -1;
+        pc_crossing_opts c = {pr->severity, o->tolerance_m, o->crossed_field,
+                              where_of(&pr->where), where_of(&pr->where2)};
+        return pc_rules_crossings(ctx, rules, a, b, pts, &c, out);
+    }
+    default:
+        return pc_error(ctx, PC_ERR_INTERNAL, "not a line rule");
+    }
+}
+
 static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
                           const pc_plan_rule *pr, pc_findings *out)
 {
@@ -355,6 +410,12 @@ static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
     }
     case PC_RULE_LANDUSE:
         return PC_OK; /* run by run_landuse */
+    case PC_RULE_CORRIDOR:
+    case PC_RULE_INTRUSION:
+    case PC_RULE_CORRIDOR_OVERLAP:
+    case PC_RULE_CONNECTIVITY:
+    case PC_RULE_CROSSINGS:
+        return run_line_rule(ctx, rules, plan, pr, a, b, out);
     case PC_RULE_SQSX: {
         /* 三区三线: construction parcels inside 城镇开发边界, clear of
          * 永久基本农田 and 生态保护红线; the three lines clear of each other.
@@ -432,7 +493,8 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
             st = run_rule(ctx, rules, plan, &plan->rules[k], out);
         static const char *const kind[] = {
             "validity", "overlap", "duplicates", "overlap_between",
-            "containment", "gaps", "slivers", "sqsx", "landuse"};
+            "containment", "gaps", "slivers", "sqsx", "landuse", "corridor",
+            "intrusion", "corridor_overlap", "connectivity", "crossings"};
         pc_stage_time("rule", kind[plan->rules[k].kind], &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,

@@ -206,6 +206,56 @@ got=$(ogrinfo -ro -q -sql "SELECT printf('%.6f', pct) AS p FROM landuse_balance 
 n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM landuse_balance WHERE zone = 'B' AND code IS NULL AND name_zh = '未分类' AND abs(area_ha - 0.01) < 1e-12" "$T/lu.gpkg" | sed -n 's/.*n (Integer) = //p')
 [ "$n" = "1" ] && ok || bad "unclassified row of zone B (got '$n')"
 
+# --- line rules: red-line corridors, land take, intrusion --------------------
+# R1: 1000 m east-west, red line 36 m, declared 50 亩 (the corridor is
+# 36000 m2 = 54 亩: a finding); R2: 500 m north-south, 20 m, 15 亩 (10000 m2:
+# none). Q1 reaches 8 m into R1's corridor along 50 m: 400 m2.
+cat >"$T/roads.geojson" <<'JSON'
+{"type":"FeatureCollection",
+ "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},
+ "features":[
+ {"type":"Feature","properties":{"code":"R1","red":36,"take":50,"len":1000},
+  "geometry":{"type":"LineString","coordinates":[[580000,3093500],[581000,3093500]]}},
+ {"type":"Feature","properties":{"code":"R2","red":20,"take":15,"len":"约520"},
+  "geometry":{"type":"LineString","coordinates":[[580700,3093000],[580700,3093500]]}}
+]}
+JSON
+cat >"$T/lots.geojson" <<'JSON'
+{"type":"FeatureCollection",
+ "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},
+ "features":[
+ {"type":"Feature","properties":{"code":"Q1"},
+  "geometry":{"type":"Polygon","coordinates":[[[580100,3093510],[580150,3093510],[580150,3093560],[580100,3093560],[580100,3093510]]]}},
+ {"type":"Feature","properties":{"code":"Q2"},
+  "geometry":{"type":"Polygon","coordinates":[[[580300,3093518],[580350,3093518],[580350,3093560],[580300,3093560],[580300,3093518]]]}}
+]}
+JSON
+plan "$T/lines.yaml" "rules:
+  corridor: {layer: roads, width_field: red, land_take: {field: take, unit: 亩},
+             length_field: len}
+  intrusion: {layer: lots, lines: roads, tolerance_m2: 1}" "  roads: {source: roads.geojson, key: code}
+  lots: {source: lots.geojson, key: code}"
+expect 1 "line rules" -- "$PC" run --json -o "$T/lines.gpkg" "$T/lines.yaml"
+if python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = sorted(f["id"] for f in d["findings"])
+assert ids == ["line.intrusion:lots:Q1:roads:R1", "line.land_take:roads:R1:take"], ids
+PY
+then ok; else bad "line rules: findings $(head -c 300 "$T/out")"; fi
+# the corridor area by SpatiaLite (length x red line of a straight road)
+# against plancheck's land take; the intrusion polygon's area in the output
+want=$(ogrinfo -ro -q -dialect sqlite -sql "SELECT printf('%.6f', ST_Length(geometry) * red) AS a FROM roads WHERE code = 'R1'" "$T/roads.geojson" | sed -n 's/.*a (String) = //p')
+got=$(ogrinfo -ro -q -sql "SELECT printf('%.6f', measured_m2) AS a FROM findings WHERE rule = 'line.land_take'" "$T/lines.gpkg" | sed -n 's/.*a (String) = //p')
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "land take of R1: plancheck '$got', SpatiaLite '$want'"
+got=$(ogrinfo -ro -q -dialect sqlite -sql "SELECT printf('%.6f', ST_Area(geom)) AS a FROM findings WHERE rule = 'line.intrusion'" "$T/lines.gpkg" | sed -n 's/.*a (String) = //p')
+[ "$got" = "400.000000" ] && ok || bad "intrusion of Q1 into R1: '$got' m2, expected 400"
+plan "$T/lines-bad.yaml" "rules:
+  intrusion: {layer: lots, lines: roads}" "  roads: {source: roads.geojson, key: code}
+  lots: {source: lots.geojson, key: code}"
+expect 3 "intrusion without a corridor rule" -- "$PC" run -o "$T/x.gpkg" "$T/lines-bad.yaml"
+one_line_err "no \`corridor\` rule"
+
 # the plan's default output, relative to the plan file
 plan "$T/plan-out.yaml" "output: results/out.gpkg" "  parcels: {source: parcels.gpkg, key: code, declared_area: {field: area, unit_field: unit}}"
 expect 1 "default output" -- "$PC" run "$T/plan-out.yaml"

@@ -293,6 +293,63 @@ static void test_accepted(void **state)
     free(path);
 }
 
+/* The line rules' options, with their defaults. */
+static void test_line_rules(void **state)
+{
+    struct fx *fx = *state;
+    char *path = write_plan(fx, "lines.yaml",
+        "plancheck: 1\n"
+        "crs: EPSG:4549\n"
+        "layers:\n"
+        "  roads: {source: r.shp}\n"
+        "  rail: {source: t.shp}\n"
+        "  parcels: {source: p.shp}\n"
+        "  xings: {source: x.shp}\n"
+        "rules:\n"
+        "  corridor:\n"
+        "    - layer: roads\n"
+        "      width_field: red_line_m\n"
+        "      class_field: grade\n"
+        "      widths: {主干路: 40, 次干路: 24}\n"
+        "      land_take: {field: take, unit_field: take_unit}\n"
+        "      length_field: length_m\n"
+        "      length_tolerance: {approx_rel_pct: 3}\n"
+        "  intrusion: {layer: parcels, lines: roads, tolerance_m2: 1}\n"
+        "  corridor_overlap: {a: roads, allowed_length_m: 5}\n"
+        "  connectivity: {layer: roads, from_field: f, to_field: t}\n"
+        "  crossings: {a: roads, b: rail, points: xings, tolerance_m: 8}\n");
+    pc_plan *plan = load_ok(fx->ctx, path);
+    assert_int_equal(plan->nrules, 5);
+    const pc_plan_rule *r = &plan->rules[0];
+    assert_int_equal(r->kind, PC_RULE_CORRIDOR);
+    assert_string_equal(r->lines->width_field, "red_line_m");
+    assert_int_equal(r->lines->nwidths, 2);
+    assert_string_equal(r->lines->width_values[0], "主干路");
+    assert_true(r->lines->widths[1] == 24);
+    assert_int_equal(r->lines->has_land_take, 1);
+    assert_string_equal(r->lines->land_take.unit_field, "take_unit");
+    assert_true(r->lines->length_rel_pct == 0.1);      /* default */
+    assert_true(r->lines->length_approx_rel_pct == 3);
+    r = &plan->rules[1];
+    assert_int_equal(r->kind, PC_RULE_INTRUSION);
+    assert_string_equal(r->layer, "parcels");
+    assert_string_equal(r->layer2, "roads");
+    r = &plan->rules[2];
+    assert_int_equal(r->kind, PC_RULE_CORRIDOR_OVERLAP);
+    assert_string_equal(r->layer2, "roads"); /* b defaults to a */
+    assert_true(r->lines->allowed_length_m == 5);
+    r = &plan->rules[3];
+    assert_int_equal(r->kind, PC_RULE_CONNECTIVITY);
+    assert_string_equal(r->layer2, "roads");
+    assert_true(r->lines->snap_m == 0.5);
+    r = &plan->rules[4];
+    assert_int_equal(r->kind, PC_RULE_CROSSINGS);
+    assert_string_equal(r->lines->points, "xings");
+    assert_true(r->lines->tolerance_m == 8);
+    pc_plan_free(plan);
+    free(path);
+}
+
 /* A plan given by a bare file name (no directory): sources stay relative
  * to the current directory, which is the plan's. */
 static void test_relative_plan_path(void **state)
@@ -569,6 +626,32 @@ static const struct bad_plan {
      "  a: {source: x.shp}\n"         /* 4 */
      "accepted: {id: gap:a:1}\n",      /* 5 */
      5, 5, "list"},
+    {"connectivity_no_fields.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  r: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  connectivity: {layer: r}\n",  /* 6 */
+     6, 6, "from_field"},
+    {"corridor_widths_list.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  r: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  corridor:\n"                  /* 6 */
+     "    layer: r\n"                 /* 7 */
+     "    widths: [36, 40]\n",        /* 8 */
+     8, 8, "widths"},
+    {"corridor_overlap_without_corridor.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  r: {source: x.shp}\n"         /* 4 */
+     "rules:\n"                       /* 5 */
+     "  corridor_overlap: {a: r}\n",  /* 6 */
+     6, 6, "corridor"},
     {"area_method_fast.yaml",
      "plancheck: 1\n"                 /* 1 */
      "crs: EPSG:4549\n"               /* 2 */
@@ -765,6 +848,7 @@ int main(void)
         T(test_good_plan),
         T(test_defaults),
         T(test_accepted),
+        T(test_line_rules),
         T(test_relative_plan_path),
         T(test_broken_plans),
         T(test_yaml_syntax_error_line),
