@@ -15,17 +15,22 @@ What is real and what is not:
   * The GEOMETRY IS SCHEMATIC.  The plan's maps are not in its text, so every
     polygon is a simple convex shape placed by hand around approximate
     real-world anchors (section 6b of the facts file) and by the plan's
-    relative-position clues.  Nothing here is a surveyed boundary.
+    relative-position clues, and every road, rail line, bridge and dike a
+    line of east–west and north–south segments placed among them by the
+    plan's endpoints and location words.  Nothing here is surveyed.
   * AREAS ARE CONTROLLED BY THIS GENERATOR: the planar area (EPSG:4549) of
     each polygon equals its primary declared figure converted to m²
     (1 亩 = 2000/3 m² exactly), except where a note says the geometry follows
-    the plan's other printed figure.  Coordinates are quantised to 1 µm and
-    the exact area of what is written is checked before any file is made.
+    the plan's other printed figure.  Likewise the planar length of each line
+    equals its printed length.  Coordinates are quantised to 1 µm and the
+    exact area and length of what is written are checked before any file is
+    made.
 
 Outputs (all in EPSG:4549 except projects.geojson, which is lon/lat):
   oujiangkou.gpkg   layers plan_boundary (1 feature), zones, areas (the three
-                    plan areas again, for the gap rule) and the 三区三线
-                    layers urban_boundary, eco_redline and farmland
+                    plan areas again, for the gap rule), the 三区三线
+                    layers urban_boundary, eco_redline and farmland, and the
+                    line layer roads
   parcels.shp       coded parcels, attributes GBK-encoded (.cpg written)
   projects.geojson  land-using projects without a parcel code
 
@@ -92,6 +97,19 @@ CSVT = {
     "shp": {"decl_area": "Real(24.6)", "alt_area": "Real(24.6)",
             "decl_aprx": "Integer(1)", "seed_line": "Integer(5)"},
 }
+
+ROAD_FIELDS = ["code", "name", "class", "network", "part_of", "status",
+               "status_text", "status_alt_text", "length_m", "length_text",
+               "length_approx", "red_line_m", "red_line_alt_m",
+               "red_line_text", "land_take", "land_take_unit",
+               "land_take_approx", "land_take_text",
+               "land_take_scope", "from_to", "from_to_alt", "seed_line",
+               "source_lines", "note"]
+ROAD_CSVT = {"gpkg": {"length_m": "Real", "red_line_m": "Real",
+                      "red_line_alt_m": "Real", "land_take": "Real",
+                      "length_approx": "Integer64",
+                      "land_take_approx": "Integer64",
+                      "seed_line": "Integer64"}}
 
 OUTPUT_FILES = ["oujiangkou.gpkg", "parcels.shp", "parcels.shx",
                 "parcels.dbf", "parcels.prj", "parcels.cpg",
@@ -705,6 +723,356 @@ ALLOWED_OVERLAPS = {
     (("parcels", 1089), ("parcels", 1166)),   # E-16-01b、E-16-01c vs E-16-01
 }
 
+# Linear features (facts §3): the layer `roads` in oujiangkou.gpkg.  Every
+# road, rail line, bridge and dike of the plan that the layout can place,
+# one feature per printed line or segment.  Code = the facts table's row
+# (L1-L45); rows that print several roads get a letter per road in printed
+# order (L2a/b, L16a-f, L17a/c/d, L18a-e, L32a-e, L33a-g).  Fields as printed:
+#   class        rank as the plan prints it: 高速公路, 快速路 (L563), 主干路
+#                (城市主干路, L934; the 灵昆 "四横一纵" 主干路网, L331), 主次干道
+#                (L563), 主路网 (a road of the "六横四纵一环" 主路网 with no
+#                rank of its own, L563), 公路 (国道, 省道, 一级公路), 铁路 (市域
+#                铁路), 桥梁, 堤防; 城市道路 = a municipal road whose rank is not
+#                printed.
+#   status       built / under construction / planned / study, from the
+#                printed 项目类型 or phrase kept in status_text (续建 = under
+#                construction, 新建 = planned, 研究 = study); NULL when none is
+#                printed.  status_alt_text: another status the plan prints
+#                for the same road (L563 calls 瓯江口大道西段, 瓯绣大道西段 and
+#                昆北路 加快续建 where the project list says 新建).
+#   length       metres, the printed phrase and 约 (lengths printed in 公里 or
+#                km converted exactly); red_line likewise (a second printed
+#                width in red_line_alt_m); land take as printed with its unit.
+#   land_take_scope  the codes a land take printed for several roads covers
+#                together (count it once).
+#   from_to      the printed endpoints; from_to_alt the other printed ones
+#                where the plan prints two (L30).
+#   part_of      the network feature (L16x, L18x) a segment lies on.
+# Not drawn (no place, not a road, or not a line of the plan): L10 绕城高速北线
+# 东延 and L11 瓯玉高速 (谋划/远景, route not printed, outside the plan area),
+# L32's 外坦路 (named only in the river 外坦路西河, L1171), L34/L35 (network
+# totals), L36-L43 (pipelines, utility tunnel, cables), L46 (the dikes of the
+# 24~28# 陆域形成: Z34's outline), L47 (dike standards, no place), L48 (rivers),
+# L49 (greenways), L50 (external links).
+
+def length(metres, text, approx):
+    return {"m": metres, "text": text, "aprx": approx}
+
+
+def red(metres, text, alt_m=None):
+    return {"m": metres, "text": text, "alt": alt_m}
+
+
+def land(num, unit, approx, text, scope=None):
+    return {"num": num, "unit": unit, "aprx": approx, "text": text,
+            "scope": scope}
+
+
+def road(code, name, cls, status, status_text, line, lines, note,
+         network=None, part_of=None, length_=None, red_=None, land_=None,
+         from_to=None, from_to_alt=None, status_alt=None):
+    assert line in lines
+    return dict(code=code, name=name, cls=cls, status=status,
+                status_text=status_text, status_alt=status_alt, line=line,
+                lines=lines, note=note, network=network, part_of=part_of,
+                length=length_, red=red_, land=land_, from_to=from_to,
+                from_to_alt=from_to_alt)
+
+
+NET_6H4Z = "六横四纵一环"
+NET_LK = "灵昆四横一纵"
+NET_JPX = "精品线三纵四横"
+NET_V = "综合交通架构（纵向）"
+NET_H = "综合交通架构（横向）"
+JPX_NOTE = ("精品线提升工程 (绿化、彩化…) of an existing road; 提升范围约 30 万平方米 "
+            "is printed for the whole project, not per road")
+LAND_227 = land("716.4", "亩", 0, "工程总面积 716.4 亩", "L5+L6")
+LAND_940 = land("2.6421", "公顷", 0, "工程总占地 2.6421 公顷", "L24+L25")
+RED_940 = red("20", "两路段道路红线宽度皆为 20m")
+
+ROADS = [
+    road("L1", "甬台温高速公路复线（沈海高速复线灵昆段）", "高速公路", "built",
+         "建成投用", 75, (75, 535, 541, 545, 563),
+         "灵昆段 drawn across 灵昆岛 west of the urban boundary (place not "
+         "printed); also the 四纵's 甬台温高速复线 (L563), not drawn twice; "
+         "continues north as L2a",
+         network=NET_6H4Z + "；" + NET_V),
+    road("L2a", "温州瓯江北口大桥（高速公路部分）", "桥梁", "under construction",
+         "续建 2017-2021", 926, (75, 545, 926),
+         "甬台温高速公路复线 part of the bridge, drawn north across 瓯江北口 "
+         "from the end of L1",
+         length_=length("7913", "高速公路部分全长 7.913 公里", 0)),
+    road("L2b", "温州瓯江北口大桥（南金公路部分）", "桥梁", "under construction",
+         "续建 2017-2021", 926, (926,),
+         "南金公路 part of the same bridge, drawn 40 m west of L2a from the "
+         "island's north shore",
+         length_=length("3870", "南金公路部分全长 3.87 公里", 0)),
+    road("L3", "瓯江南口大桥", "桥梁", "built", "建成投用", 75,
+         (75, 953, 965, 969),
+         "length not printed: drawn 2470 m, the route length of the cable box "
+         "laid along it (路径长 2×2.47 千米, L953), south over 瓯江南口 from "
+         "瓯江口大道 at the south-west corner of 一期; ramp widening 研究 (L969)"),
+    road("L4", "330 国道（G330）灵昆段（原 77 省道）", "公路", "built",
+         "建成投用；灵昆段拓宽工程：研究", 75, (75, 331, 535, 547, 934, 970),
+         "双向 4 车道, widening to 8 studied (L970); 灵昆产业园 lies south of it "
+         "(L331, L1186): drawn from its bridgehead on the south shore (bridge "
+         "not printed) through the gap between the two farmland areas and "
+         "along the north of the island to its east end, where it continues "
+         "on 灵霓北堤 (L12, L45)",
+         network=NET_H),
+    road("L5", "228 国道洞头灵昆段（主线）", "公路", "under construction",
+         "续建 2018-2021", 927, (75, 535, 547, 927),
+         "均为高架桥, 一级公路双向六车道 80 km/h, 枢纽互通 1 处; drawn north–south "
+         "from G330 through 瓯锦互通 and on over 瓯江南口 towards the planned "
+         "228 国道南口大桥 (L934); the land take is the whole project's "
+         "(mainline and link)",
+         network=NET_V, length_=length("3924", "主线长约 3.924km", 1),
+         land_=LAND_227),
+    road("L6", "228 国道洞头灵昆段（连接线）", "公路", "under construction",
+         "续建 2018-2021", 927, (927,),
+         "路基宽度 printed without a unit (m assumed); 一级公路双向六车道兼顾城市"
+         "道路标准 60 km/h; ends on 瓯锦大道西段 150 m west of the interchange",
+         length_=length("1785", "连接线长约 1.785km", 1),
+         red_=red("36.0", "路基宽度为 36.0"), land_=LAND_227,
+         from_to="现状 330 国道灵昆段至瓯锦互通内"),
+    road("L7", "S211 省道（洞头至瓯江口段）", "公路", "study", "研究", 973,
+         (75, 535, 547, 973),
+         "length and route 待定: drawn east from the north end of 扬帆大道 "
+         "over the sea towards 洞头",
+         network=NET_H, length_=length(None, "待定", None),
+         from_to="洞头至瓯江口段"),
+    road("L8", "瓯磐大桥", "桥梁", "study", "研究", 975, (75, 535, 975),
+         "drawn north across 瓯江北口 from G330 where it turns east",
+         length_=length("3000", "总长度约3公里", 1),
+         from_to="灵昆岛与乐清市磐石镇之间"),
+    road("L9", "瓯江口与龙湾蓝田接线大桥", "桥梁", "study", "研究", 974,
+         (535, 974),
+         "length 待定, place not printed: drawn 2000 m south across 瓯江南口 "
+         "from 瓯江口大道西段",
+         length_=length(None, "待定", None), from_to="瓯江口与龙湾蓝田"),
+    road("L12", "77 省道延伸线龙湾至疏港公路工程二期路面工程", "公路", "planned",
+         "新建 2021-2022", 968, (968,),
+         "permanent pavement and traffic safety works on the 77 省道 "
+         "extension (now G330): drawn from G330's east end along 灵霓北堤 "
+         "(L45, the same line) to 霓屿 and on along a port section",
+         length_=length("22240", "工程全程长 22.24 公里", 0),
+         from_to="海堤段和港区段"),
+    road("L13", "市域铁路 S1 线（一期瓯江口段）", "铁路", "built", "通车运营", 75,
+         (75, 535, 555, 1179),
+         "stations S1/S2 灵昆枢纽站, 瓯华站, 瓯江大道站 (L1179); drawn from "
+         "瓯江南口 (温州机场 side) into 灵昆, across S2 at the 灵昆枢纽站 and "
+         "east through the middle of 一期 beside the 中央绿廊",
+         network=NET_H),
+    road("L14", "S1 线延伸线（浅滩二期、霓屿）", "铁路", "study", "科学论证",
+         555, (327, 555, 1179),
+         "line and stations still to be studied (L555): drawn east from "
+         "the end of L13 through the north of 二期 towards 霓屿",
+         from_to="S1 线浅滩二期站点、霓屿站点"),
+    road("L15", "市域铁路 S2 线一期工程（含瓯江口段）", "铁路",
+         "under construction", "续建 2016-2021", 923, (75, 535, 555, 923),
+         "63 km and 20 stations are the whole 一期 line, not its 瓯江口段: "
+         "drawn 63 km straight north–south through 灵昆 (across S1 at the "
+         "灵昆枢纽站), mostly outside the plan area",
+         network=NET_V, length_=length("63000", "线路长度 63km", 0),
+         from_to="起于乐清城东街道下塘（设下塘停车场），由北向南"),
+    road("L16a", "灵霓大道", "主路网", "planned", "规划形成", 563, (563,),
+         "with 瓯江口大道 it forms the 一环 (L563): drawn as the north and "
+         "east sides of a ring road round 一期; the 六横 are assumed to run "
+         "north to south in printed order",
+         network=NET_6H4Z),
+    road("L16b", "瓯帆路", "主路网", "planned", "规划形成", 563, (563,),
+         "ends on 双瓯大道 (L965)", network=NET_6H4Z),
+    road("L16c", "瓯锦大道", "主路网", "planned", "规划形成", 563, (563, 585),
+         "一期 part, south of the 中央绿廊; 瓯锦大道滨河生态慢行绿道轴 (L585)",
+         network=NET_6H4Z),
+    road("L16d", "瓯绣大道", "主路网", "planned", "规划形成", 563, (563,),
+         "一期 part, from the ring road to 雁升路 (L965)", network=NET_6H4Z),
+    road("L16e", "瓯石路", "主路网", "planned", "规划形成", 563, (563,),
+         "crosses 一期 south of 起步区's blocks (place not printed)",
+         network=NET_6H4Z),
+    road("L16f", "瓯江口大道", "快速路", "planned", "规划形成", 563, (563, 965),
+         "快速路 (L563); with 灵霓大道 forms the 一环 round 一期: drawn as its "
+         "west and south sides, 南口大桥 at its south-west corner (L965); "
+         "continues west in 灵昆 as L18a",
+         network=NET_6H4Z),
+    road("L17a", "滨海大道", "快速路", "planned", "规划形成", 563, (563,),
+         "快速路 (L563); place not printed: drawn along the sea side of 二期",
+         network=NET_6H4Z),
+    road("L17c", "双瓯大道", "快速路", "planned", "规划形成", 563, (563, 965),
+         "快速路 (L563); drawn along the west side of 二期, next to 一期 "
+         "(瓯帆路 ends on it, L965)",
+         network=NET_6H4Z),
+    road("L17d", "扬帆大道", "主路网", "planned", "规划形成", 563, (563,),
+         "place not printed: drawn through the middle of 二期",
+         network=NET_6H4Z),
+    road("L18a", "瓯江口大道（灵昆）", "主干路", "planned", "加快…建设", 331,
+         (331,),
+         "瓯江口大道西段 (L20) and on east along the south of 灵昆 to the "
+         "一期 ring road (L16f)",
+         network=NET_LK),
+    road("L18b", "昆北路（灵昆）", "主干路", "planned", "加快…建设", 331, (331,),
+         "the road of 昆北路西段 (L27)", network=NET_LK),
+    road("L18c", "瓯锦大道（灵昆）", "主干路", "planned", "加快…建设", 331,
+         (331,), "瓯锦大道西延段 (L22) and 西段 (L19)", network=NET_LK),
+    road("L18d", "瓯绣大道（灵昆）", "主干路", "planned", "加快…建设", 331,
+         (331,), "the road of 瓯绣大道西延段 (L21)", network=NET_LK),
+    road("L18e", "昆九路（灵昆）", "主干路", "planned", "加快…建设", 331, (331,),
+         "the 一纵: 昆九路北段 (L23) and 南段 (L29)", network=NET_LK),
+    road("L19", "瓯锦大道西段（昆九路至瓯锦互通）", "主干路",
+         "under construction", "续建 2020-2021", 932, (331, 563, 932),
+         "双向六车道 50 km/h",
+         network=NET_LK, part_of="L18c",
+         length_=length("829.613", "工程全长 829.613m", 0),
+         red_=red("36", "红线宽度 36m"), from_to="昆九路至瓯锦互通"),
+    road("L20", "瓯江口大道西段（330 国道与 228 国道连接线工程）", "主干路",
+         "planned", "新建 2021-2023", 934, (331, 563, 934),
+         "城市主干路 双向六车道 60 km/h; drawn from G330's bridgehead east "
+         "and south to the south end of G228 on the island, where the "
+         "planned bridge begins",
+         network=NET_LK, part_of="L18a",
+         length_=length("3700", "全长约 3700m", 1),
+         red_=red("60", "红线宽度为 60m"),
+         from_to="项目西起于现状 330 国道(原 77 省道), 止于规划 228 国道南口大桥",
+         status_alt="加快续建"),
+    road("L21", "瓯绣大道西延段（王相东路至瓯江口大道）", "主干路", "planned",
+         "新建 2023-2024", 935, (75, 331, 563, 935),
+         "位于灵昆岛中部, 东西走向; 288 亩 (192 000 m²) over 约 4000 m implies "
+         "48 m, not the 36 m red line: both kept as printed; drawn south of "
+         "the farmland band, where 王相东路北段 (2400 m south of 昆北路) brings "
+         "its east end, its west end turning south onto 瓯江口大道",
+         network=NET_LK, part_of="L18d",
+         length_=length("4000", "路线全长约 4000m", 1),
+         red_=red("36", "道路规划红线宽度 36m"),
+         land_=land("288", "亩", 1, "总征地面积约为 288 亩"),
+         from_to="东侧与王相东路相接, 西侧连接瓯江口大道", status_alt="加快续建"),
+    road("L22", "瓯锦大道西延段（昆九路至 330 国道）", "主干路", "planned",
+         "新建 2023-2024", 936, (331, 563, 936),
+         "位于灵昆岛西北侧, 东西走向; red line printed 36m~60 (the 60 without "
+         "a unit): both kept; 350 亩 over 约 3900 m implies 59.8 m; drawn "
+         "with a 1020 m north–south step west of 昆九路 so that it meets "
+         "G330 north of the farmland",
+         network=NET_LK, part_of="L18c",
+         length_=length("3900", "路线全长约 3900m", 1),
+         red_=red("36", "道路规划红线宽度 36m~60", "60"),
+         land_=land("350", "亩", 1, "总用地面积约为 350 亩"),
+         from_to="东侧与昆九路相接, 西侧连接 330 国道"),
+    road("L23", "昆九路北段（330 国道至瓯锦大道）", "主干路",
+         "under construction", "续建 2020-2022", 939, (331, 939),
+         "双向四车道 50 km/h",
+         network=NET_LK, part_of="L18e",
+         length_=length("1366.528", "工程全长 1366.528m", 0),
+         red_=red("36", "红线宽度 36m"), from_to="330国道至瓯锦大道"),
+    road("L24", "昆南路段", "城市道路", "under construction", "续建 2018-2021",
+         940, (940,),
+         "灵昆街道, 双向 2 车道 40 km/h; the shared 2.6421 公顷 over 975.6 + "
+         "118.4 m implies 24.15 m, not 20 m; place not printed: drawn in the "
+         "south of 灵昆 west of 王相东路's line",
+         length_=length("975.6", "昆南路段道路长度为 975.6m", 0),
+         red_=RED_940, land_=LAND_940),
+    road("L25", "王相东路段", "城市道路", "under construction",
+         "续建 2018-2021", 940, (940,),
+         "part of the 昆南路 project; drawn on 王相东路's line south of "
+         "瓯绣大道, from 瓯江口大道 to 昆南路",
+         length_=length("118.4", "王相东路段道路长度 118.4m", 0),
+         red_=RED_940, land_=LAND_940),
+    road("L26", "瓯江口产业集聚区灵昆产业园区道路", "城市道路", "planned",
+         "新建 2021-2022", 941, (941,),
+         "位于灵昆岛东部; the park's roads are printed as one length: drawn "
+         "as one line winding through 灵昆产业园 (Z22, P096), inside it",
+         length_=length("8064", "全长约 8064m", 1),
+         red_=red("24", "道路宽度 24m"), from_to="灵昆产业园内道路"),
+    road("L27", "昆北路西段（昆东路至瓯锦大道）", "主干路", "planned",
+         "新建 2021-2022", 942, (331, 563, 942),
+         "位于灵昆岛北侧; runs between the depot and the industrial park",
+         network=NET_LK, part_of="L18b",
+         length_=length("3900", "道路全长约 3900m", 1),
+         red_=red("36", "红线宽度 36m"), from_to="西起瓯锦大道, 东至昆东路",
+         status_alt="加快续建"),
+    road("L28", "王相东路北段（昆北路至瓯绣大道）", "城市道路", "planned",
+         "新建 2021-2022", 943, (943,),
+         "位于灵昆东北部, 南北走向; the schematic island has less than 2400 m "
+         "between the two roads: drawn with a 905 m east–west step",
+         length_=length("2400", "道路全长约 2400m", 1),
+         red_=red("40", "道路红线 40m"),
+         from_to="道路起点为规划昆北路, 向南终于瓯绣大道"),
+    road("L29", "昆九路南段（瓯锦大道至瓯江口大道）", "主干路", "planned",
+         "新建 2021-2022", 944, (331, 944),
+         "位于灵昆岛中部; 昆九路 (1366.528 + 约 2200 m from G330 to 瓯江口大道) "
+         "is longer than the schematic island is wide: drawn with a "
+         "1036.528 m east–west step, ending on 瓯江口大道 east of G228",
+         network=NET_LK, part_of="L18e",
+         length_=length("2200", "道路全长约 2200m", 1),
+         red_=red("36", "红线宽度 36m"), from_to="北起瓯锦大道, 南至瓯江口大道"),
+    road("L30", "九村路（瓯锦大道至瓯江口大道）", "城市道路", "planned",
+         "新建 2021-2022", 945, (945,),
+         "title (瓯锦大道至瓯江口大道: north–south) and text (东西走向, from "
+         "昆九路西侧规划道路 to 雁鸣路) disagree: drawn as the text says, "
+         "through 九村村 (B-10), the title's ends kept in from_to_alt; the "
+         "planned road west of 昆九路 is not drawn",
+         length_=length("2700", "道路全长约 2700m", 1),
+         red_=red("20", "道路宽度 20m"),
+         from_to="西起昆九路西侧规划道路, 东至雁鸣路",
+         from_to_alt="瓯锦大道至瓯江口大道"),
+    road("L31", "昌锦街", "城市道路", "planned", "新建 2021-2022", 948, (948,),
+         "灵昆街道; its 生态河岸驳坎景观绿化 1200 米 is not a road (not drawn); "
+         "place not printed: drawn in the east of the 改造 area, ending on "
+         "雁鸣路",
+         length_=length("940", "长度 940 米", 0), red_=red("12", "昌锦街 12 米宽"),
+         from_to="周边配套西大门入口以及地下室入口接驳道路"),
+    road("L32a", "昆西路", "主次干道", "under construction", "加快续建", 563,
+         (563,),
+         "place not printed: drawn north–south in the west of the island"),
+    road("L32b", "昆东路", "城市道路", None, None, 942, (942,),
+         "east end of 昆北路西段 (L942): drawn from there north to G330"),
+    road("L32c", "环岛南路", "城市道路", None, None, 953, (953,),
+         "end of the 南口大桥—环岛南路 cable trench (L953): drawn along the "
+         "island's south shore"),
+    road("L32d", "雁鸣路", "城市道路", None, None, 1309, (945, 950, 1309),
+         "east end of 九村路 (L945) and east limit of the 城中村改造 area "
+         "(灵霓线以南，雁鸣路以西, L1309); 雁鸣河 beside it (L950)"),
+    road("L32e", "灵霓线", "城市道路", None, None, 1309, (1309,),
+         "north limit of the 城中村改造 area (L1309): drawn from 雁鸣路 west "
+         "to 昆九路"),
+    road("L33a", "雁鸿路（瓯绣大道至雁鸿路段）", "城市道路", "planned",
+         "新建 2021-2023", 965, (965,),
+         JPX_NOTE + "; segment printed so (sic): drawn from 瓯绣大道 north to "
+         "瓯锦大道",
+         network=NET_JPX, from_to="瓯绣大道至雁鸿路段"),
+    road("L33b", "雁升路（瓯锦大道至瓯江口大道段）", "城市道路", "planned",
+         "新建 2021-2023", 965, (965,),
+         JPX_NOTE + "; along the east edge of 起步区",
+         network=NET_JPX, from_to="瓯锦大道至瓯江口大道段"),
+    road("L33c", "雁辉路（瓯帆路至瓯锦大道段）", "城市道路", "planned",
+         "新建 2021-2023", 965, (965,),
+         JPX_NOTE + "; crosses the 中央绿廊 (ECO5), as a road between 一期's "
+         "two halves must",
+         network=NET_JPX, from_to="瓯帆路至瓯锦大道段"),
+    road("L33d", "瓯江口大道（南口大桥至雁升路段）", "快速路", "planned",
+         "新建 2021-2023", 965, (965,), JPX_NOTE,
+         network=NET_JPX, part_of="L16f", from_to="南口大桥至雁升路段"),
+    road("L33e", "瓯绣大道（雁鸿路至雁升路段）", "主路网", "planned",
+         "新建 2021-2023", 965, (965,), JPX_NOTE,
+         network=NET_JPX, part_of="L16d", from_to="雁鸿路至雁升路段"),
+    road("L33f", "瓯锦大道（雁升路至雁辉路段）", "主路网", "planned",
+         "新建 2021-2023", 965, (965,), JPX_NOTE,
+         network=NET_JPX, part_of="L16c", from_to="雁升路至雁辉路段"),
+    road("L33g", "瓯帆路（雁辉路至双瓯大道段）", "主路网", "planned",
+         "新建 2021-2023", 965, (965,), JPX_NOTE,
+         network=NET_JPX, part_of="L16b", from_to="雁辉路至双瓯大道段"),
+    road("L44", "瓯江口产业集聚区生态南堤", "堤防", "planned", "新建 2021-2025",
+         1169, (79, 325, 583, 1169),
+         "排涝闸 at 桩号 0+200 and 5+263.02, 5 处广场平台; the width is the "
+         "dike body's; 一期's 南堤 (L325): drawn along 一期's west edge south "
+         "of 灵昆, its south edge and on along 二期's west edge",
+         length_=length("7720.75", "生态南堤全长约 7720.75 米", 1),
+         red_=red("60.8", "海堤堤身断面宽度 60.8 米")),
+    road("L45", "灵霓北堤（灵霓大堤）", "堤防", None, None, 919,
+         (553, 629, 639, 919, 976),
+         "sea dike from 灵昆 to 霓屿 (by name), its 灵霓北堤段 along the north "
+         "of 一期 (港口陆域, L919); 灵霓大堤破堤通海 planned (L629); length not "
+         "printed; L12 runs on it"),
+]
+
 
 # ---------------------------------------------------------------------------
 # Geometry helpers.  Layout values are exact Fractions in metres relative to
@@ -1018,6 +1386,130 @@ def build_layout():
     return g
 
 
+def build_roads(g):
+    """Draw every feature of ROADS.  Returns {code: [(x, y), ...]} in local
+    metres (exact Fractions on whole micrometres).
+
+    Schematic, like the polygons, and drawn with east–west and north–south
+    segments only (环岛南路 follows the shore).  The schematic island is
+    narrower than the plan's north–south roads are long: 王相东路北段 (L28)
+    and 昆九路南段 (L29) take an east–west step, and 瓯锦大道西延段 (L22) a
+    north–south one to reach G330 north of the farmland; their notes say
+    so.  The figures that fix the layout:
+      昆九路 at x = -5170 (east of the farmland, west of the park);
+      瓯锦互通 = 昆九路 + 829.613 (瓯锦大道西段, L19) is where G228 crosses;
+      G330 at y = 2240 above 昆九路, so 昆九路北段 (1366.528 m) puts 瓯锦大道
+      at y = 873.472;
+      瓯江口大道西段 (约 3700 m) ends on G228's south end and starts at
+      G330's bridgehead, which fixes that bridgehead.
+    """
+    def pl(*pts):
+        return [(Q(x), Q(y)) for x, y in pts]
+
+    z19 = g["zones", "Z19"]
+    P1, P5 = z19[0], z19[4]            # south shore of 灵昆岛, east to west
+
+    KJ = Q(-5170)                      # 昆九路
+    HT = KJ + Q("829.613")             # 瓯锦互通, G228
+    YG = Q(2240)                       # G330 above 昆九路
+    YOJ = YG - Q("1366.528")           # 瓯锦大道 at 昆九路
+    GAP = Q(-8050)                     # between FARM2 and FARM1
+    # 瓯江口大道西段: bridgehead (XBH, 10) east to x = -5190, south to -290,
+    # east to G228: (-5190 - XBH) + 300 + (HT + 5190) = 3700.
+    XBH = Q(-5190) - (Q(3700) - 300 - (HT + 5190))
+    YNW = YOJ + 1020                   # 瓯锦大道西延段 north of the farmland
+    XKB = Q(-2675) - (Q(3900) - (YNW - 1645))   # 昆北路's west end
+    XL6 = HT - 150 - (Q(1785) - (YG - YOJ))  # 连接线 leaves G330 here
+
+    r = {}
+    # --- 灵昆
+    r["L4"] = pl((XBH, 10), (GAP, 10), (GAP, 2100), (-5400, 2100),
+                 (-5400, YG), (-4400, YG), (-4400, 2300), (-2500, 2300))
+    r["L20"] = pl((XBH, 10), (-5190, 10), (-5190, -290), (HT, -290))
+    r["L5"] = pl((HT, 2300), (HT, 2300 - Q(3924)))
+    r["L6"] = pl((XL6, YG), (XL6, 2000), (HT - 150, 2000), (HT - 150, YOJ))
+    r["L23"] = pl((KJ, YG), (KJ, YOJ))
+    r["L19"] = pl((KJ, YOJ), (HT, YOJ))
+    r["L22"] = pl((KJ, YOJ), (-5300, YOJ), (-5300, YNW), (GAP, YNW))
+    r["L29"] = pl((KJ, YOJ), (KJ, 650), (KJ + Q("1036.528"), 650),
+                  (KJ + Q("1036.528"), -290))
+    r["L27"] = pl((XKB, YNW), (XKB, 1645), (-2675, 1645))
+    r["L28"] = pl((-3700, 1645), (-3700, 1000), (-2795, 1000), (-2795, 150))
+    r["L21"] = pl((-2795, 150), (-6655, 150), (-6655, 10))
+    r["L25"] = pl((-2795, -290), (-2795, Q("-171.6")))
+    r["L24"] = pl((Q(-2795) - Q("975.6"), Q("-171.6")), (-2795, Q("-171.6")))
+    r["L30"] = pl((-5275, 375), (-2575, 375))
+    r["L31"] = pl((Q(-2575) - 940, 1100), (-2575, 1100))
+    r["L32a"] = pl((-10600, 280), (-10600, 2000))
+    r["L32b"] = pl((-2675, 1645), (-2675, 2300))
+    r["L32c"] = pl(P1, P5)
+    r["L32d"] = pl((-2575, -290), (-2575, 1218))
+    r["L32e"] = pl((-2575, 1218), (KJ, 1218))
+    # 灵昆产业园 roads: five east–west streets joined at alternate ends,
+    # inside Z22 (x -4300..-2700, y 1700..2288.3).
+    street = (Q(8064) - 4 * 120) / 5
+    x0, x1 = Q(-3500) - street / 2, Q(-3500) + street / 2
+    pts = []
+    for i in range(5):
+        y = 1760 + 120 * i
+        pts += [(x0, y), (x1, y)] if i % 2 == 0 else [(x1, y), (x0, y)]
+    r["L26"] = pl(*pts)
+    r["L1"] = pl((-5480, -260), (-5480, YG))
+    r["L2a"] = pl((-5480, YG), (-5480, YG + 7913))
+    r["L2b"] = pl((-5520, YG), (-5520, YG + 3870))
+    r["L8"] = pl((GAP, 2100), (GAP, 2100 + 3000))
+    r["L9"] = pl((-6000, 10), (-6000, -1990))
+    r["L18a"] = pl((XBH, 10), (-5190, 10), (-5190, -290), (-2500, -290),
+                   (-2475, -290))
+    r["L18b"] = list(r["L27"])
+    r["L18c"] = pl((GAP, YNW), (-5300, YNW), (-5300, YOJ), (HT, YOJ))
+    r["L18d"] = list(reversed(r["L21"]))
+    r["L18e"] = pl((KJ, YG), (KJ, 650), (KJ + Q("1036.528"), 650),
+                   (KJ + Q("1036.528"), -290))
+    # Rail: S2 north–south through the 灵昆枢纽站 (-4700, 30), which S1
+    # reaches from 瓯江南口 before running east through 一期 beside the
+    # 中央绿廊.
+    r["L15"] = pl((-4700, 30000), (-4700, 30000 - 63000))
+    r["L13"] = pl((-4950, -1500), (-4950, 30), (-2500, 30), (2500, 30))
+    r["L14"] = pl((2500, 30), (8000, 30))
+
+    # --- 一期: a ring road round it (灵霓大道 north and east, 瓯江口大道 west
+    # and south) and the 六横 north to south in the free bands between the
+    # sample's blocks: 瓯帆路 300, 瓯锦大道 -40, 瓯绣大道 -550 (west of 雁升路),
+    # 瓯石路 -1585; 雁升路 along 起步区's east edge, 雁辉路 and 雁鸿路 in gaps.
+    r["L16a"] = pl((-2475, 1990), (2475, 1990), (2475, -2355))
+    r["L16f"] = pl((-2475, 1990), (-2475, -2355), (2475, -2355))
+    r["L16b"] = pl((-2475, 300), (2500, 300), (2600, 300))
+    r["L16c"] = pl((-2475, -40), (2475, -40))
+    r["L16d"] = pl((-2475, -550), (-700, -550))
+    r["L16e"] = pl((-2475, -1585), (2475, -1585))
+    r["L33a"] = pl((-880, -550), (-880, -40))
+    r["L33b"] = pl((-700, -40), (-700, -2355))
+    r["L33c"] = pl((990, 300), (990, -40))
+    r["L33d"] = pl((-2475, -2355), (-700, -2355))
+    r["L33e"] = pl((-880, -550), (-700, -550))
+    r["L33f"] = pl((-700, -40), (990, -40))
+    r["L33g"] = pl((990, 300), (2500, 300), (2600, 300))
+    r["L3"] = pl((-2475, -2355), (-2475, Q(-2355) - 2470))
+    # 南堤: 一期's west edge south of 灵昆, its south edge, 二期's west edge.
+    r["L44"] = pl((-2500, -600), (-2500, -2400), (2500, -2400),
+                  (2500, Q(-2400) - (Q("7720.75") - 1800 - 5000)))
+
+    # --- 二期: the other three 纵; S211 towards 洞头.
+    r["L17c"] = pl((2600, -3750), (2600, 350))
+    r["L17d"] = pl((4725, -3750), (4725, 180))
+    r["L17a"] = pl((6600, -3750), (6600, 45))
+    r["L7"] = pl((12000, 180), (4725, 180))
+
+    # --- 灵霓北堤 from 灵昆's east end along 一期's north edge to 霓屿; the
+    # 77 省道 pavement (L12) runs on it and on along a port section.
+    r["L45"] = pl((-2500, 2400), (2500, 2400), (8100, 2400), (8100, -900))
+    dike = Q(100) + 5000 + 5600 + 3300
+    r["L12"] = pl((-2500, 2300), (-2500, 2400), (2500, 2400), (8100, 2400),
+                  (8100, -900), (8100 + Q(22240) - dike, -900))
+    return r
+
+
 # ---------------------------------------------------------------------------
 # Quantisation, exact area and topology checks (integer micrometres).
 
@@ -1225,6 +1717,213 @@ def check_lines(q, area, expect, zone_keys, tiles, errors):
 
 
 # ---------------------------------------------------------------------------
+# Roads: checks on the quantised lines.
+
+# Main direction of each feature (sum of its east–west against its north–
+# south run); None for links, the park's roads and the dikes.
+ROAD_AXIS = {c: "EW" for c in (
+    "L4", "L7", "L12", "L13", "L14", "L16a", "L16b", "L16c", "L16d", "L16e",
+    "L16f", "L18a", "L18b", "L18c", "L18d", "L19", "L20", "L21", "L22",
+    "L24", "L27", "L30", "L31", "L32c", "L32e", "L33d", "L33e", "L33f",
+    "L33g")}
+ROAD_AXIS.update({c: "NS" for c in (
+    "L1", "L2a", "L2b", "L3", "L5", "L8", "L9", "L15", "L17a", "L17c",
+    "L17d", "L18e", "L23", "L25", "L28", "L29", "L32a", "L32b", "L32d",
+    "L33a", "L33b", "L33c")})
+
+# Zones each feature lies in, segment by segment (None: it leaves the plan
+# area: bridges, rail lines, dikes, links to 洞头).
+ROAD_ZONES = {c: ("Z19",) for c in (
+    "L1", "L4", "L6", "L18b", "L18c", "L18d", "L18e", "L19", "L20", "L21",
+    "L22", "L23", "L24", "L25", "L27", "L28", "L29", "L30", "L31", "L32a",
+    "L32b", "L32c", "L32d", "L32e")}
+ROAD_ZONES.update({c: ("Z2",) for c in (
+    "L16a", "L16c", "L16d", "L16e", "L16f", "L33a", "L33b", "L33c", "L33d",
+    "L33e", "L33f")})
+ROAD_ZONES.update({c: ("Z12",) for c in ("L17a", "L17c", "L17d")})
+ROAD_ZONES.update({"L16b": ("Z2", "Z12"), "L33g": ("Z2", "Z12"),
+                   "L44": ("Z2", "Z12"), "L18a": ("Z19", "Z2"),
+                   "L26": ("Z22",)})
+
+# Lines that may cross the interior of a parcel, project, ecological area or
+# farmland, because the plan puts them there.
+ROAD_CROSSINGS = {
+    ("L26", ("projects", "P096")),       # the park's own roads
+    ("L33c", ("eco_redline", "ECO5")),   # across the 中央绿廊 belt
+}
+
+# Features that share a stretch of line: a network road and its printed
+# segments, and the 77 省道 pavement on 灵霓北堤.
+ROAD_SHARED = {
+    ("L18a", "L20"), ("L18b", "L27"), ("L18c", "L19"), ("L18c", "L22"),
+    ("L18d", "L21"), ("L18e", "L23"), ("L18e", "L29"), ("L16f", "L33d"),
+    ("L16d", "L33e"), ("L16c", "L33f"), ("L16b", "L33g"), ("L12", "L45"),
+}
+
+# Printed connections: (code, 0 = start / -1 = end, codes the end lies on).
+ROAD_ENDS = [
+    ("L2a", 0, ("L1",)), ("L3", 0, ("L16f",)), ("L5", 0, ("L4",)),
+    ("L6", 0, ("L4",)), ("L6", -1, ("L19",)),
+    ("L7", -1, ("L17d",)), ("L8", 0, ("L4",)), ("L9", 0, ("L20",)),
+    ("L12", 0, ("L4",)), ("L14", 0, ("L13",)),
+    ("L16a", 0, ("L16f",)), ("L16a", -1, ("L16f",)),
+    ("L16b", 0, ("L16f",)), ("L16b", -1, ("L17c",)),
+    ("L16c", 0, ("L16f",)), ("L16c", -1, ("L16a",)),
+    ("L16d", 0, ("L16f",)), ("L16d", -1, ("L33b",)),
+    ("L16e", 0, ("L16f",)), ("L16e", -1, ("L16a",)),
+    ("L18a", -1, ("L16f",)),
+    ("L19", 0, ("L23", "L29")), ("L19", -1, ("L5",)),
+    ("L20", 0, ("L4",)), ("L20", -1, ("L5",)),
+    ("L21", 0, ("L28",)), ("L21", -1, ("L20",)),
+    ("L22", 0, ("L23", "L29")), ("L22", -1, ("L4",)),
+    ("L23", 0, ("L4",)), ("L23", -1, ("L19", "L22")),
+    ("L24", -1, ("L25",)), ("L25", 0, ("L18a",)),
+    ("L27", 0, ("L22",)), ("L27", -1, ("L32b",)),
+    ("L28", 0, ("L27",)), ("L28", -1, ("L21",)),
+    ("L29", 0, ("L19", "L22")), ("L29", -1, ("L18a",)),
+    ("L30", -1, ("L32d",)), ("L31", -1, ("L32d",)),
+    ("L32b", -1, ("L4",)), ("L32d", 0, ("L18a",)), ("L32d", -1, ("L32e",)),
+    ("L32e", -1, ("L23",)),
+    ("L33a", 0, ("L16d",)), ("L33a", -1, ("L16c",)),
+    ("L33b", 0, ("L16c",)), ("L33b", -1, ("L16f",)),
+    ("L33c", 0, ("L16b",)), ("L33c", -1, ("L16c",)),
+    ("L33d", 0, ("L3",)), ("L33d", -1, ("L33b",)),
+    ("L33e", 0, ("L33a",)), ("L33e", -1, ("L33b",)),
+    ("L33f", 0, ("L33b",)), ("L33f", -1, ("L33c",)),
+    ("L33g", 0, ("L33c",)), ("L33g", -1, ("L17c",)),
+    ("L44", 0, ("L32c",)), ("L45", 0, ("L12",)),
+]
+
+
+def on_segment(p, a, b):
+    """True if point p lies on the closed segment a-b (integers)."""
+    return (cross(a, b, p) == 0 and
+            min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and
+            min(a[1], b[1]) <= p[1] <= max(a[1], b[1]))
+
+
+def on_line(p, pts):
+    return any(on_segment(p, pts[i], pts[i + 1]) for i in range(len(pts) - 1))
+
+
+def crosses_interior(a, b, ring):
+    """True if the segment a-b meets the interior of the convex CCW ring:
+    clip it to the closed polygon, then test the middle of what is left."""
+    t0, t1 = Fraction(0), Fraction(1)
+    n = len(ring)
+    d = (b[0] - a[0], b[1] - a[1])
+    for i in range(n):
+        p, q = ring[i], ring[(i + 1) % n]
+        # inside: cross(p, q, x) >= 0, linear in t along the segment
+        f0 = cross(p, q, a)
+        df = (q[0] - p[0]) * d[1] - (q[1] - p[1]) * d[0]
+        if df == 0:
+            if f0 < 0:
+                return False
+            continue
+        t = Fraction(-f0, df)
+        if df > 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return False
+    tm = (t0 + t1) / 2
+    m = (a[0] + tm * d[0], a[1] + tm * d[1])
+    return all(cross(ring[i], ring[(i + 1) % n], m) > 0 for i in range(n))
+
+
+def shared_stretch(s, t):
+    """True if segments s and t overlap along a stretch of positive length."""
+    (a, b), (c, d) = s, t
+    if cross(a, b, c) != 0 or cross(a, b, d) != 0:
+        return False
+    k = 0 if a[0] != b[0] else 1
+    lo = max(min(a[k], b[k]), min(c[k], d[k]))
+    hi = min(max(a[k], b[k]), max(c[k], d[k]))
+    return hi > lo
+
+
+def check_roads(lines, q):
+    """Quantise the roads and check them against the printed facts and the
+    polygons; returns {code: [(x_um, y_um), ...]}."""
+    errors = []
+    rows = {d["code"]: d for d in ROADS}
+    if sorted(lines) != sorted(rows) or len(rows) != len(ROADS):
+        raise SystemExit("roads: features and table differ")
+    ql = {}
+    for code, pts in lines.items():
+        ql[code] = quantise(pts)
+        if any(x * MICRO != round(x * MICRO) or y * MICRO != round(y * MICRO)
+               for x, y in pts):
+            errors.append("%s: not on whole micrometres" % code)
+    segs = {c: list(zip(p, p[1:])) for c, p in ql.items()}
+    for code, d in rows.items():
+        run = {"EW": 0, "NS": 0}
+        total = 0
+        for a, b in segs[code]:
+            if a == b:
+                errors.append("%s: empty segment" % code)
+            if a[0] != b[0] and a[1] != b[1] and code != "L32c":
+                errors.append("%s: segment neither east–west nor "
+                              "north–south" % code)
+            run["EW"] += abs(b[0] - a[0])
+            run["NS"] += abs(b[1] - a[1])
+            total += abs(b[0] - a[0]) + abs(b[1] - a[1])
+        # Printed length, exact (every line with one is axis-parallel).
+        if d["length"] and d["length"]["m"] is not None:
+            want = Fraction(d["length"]["m"]) * MICRO
+            if total != want:
+                errors.append("%s: length %s m, printed %s m" %
+                              (code, Fraction(total, MICRO), d["length"]["m"]))
+        axis = ROAD_AXIS.get(code)
+        other = {"EW": "NS", "NS": "EW"}.get(axis)
+        if axis and run[axis] < run[other]:
+            errors.append("%s: not mainly %s" % (code, axis))
+        # Inside its zones, segment by segment.
+        zones = ROAD_ZONES.get(code)
+        if zones:
+            for a, b in segs[code]:
+                if not any(within([a, b], q["zones", z]) for z in zones):
+                    errors.append("%s: segment %s-%s outside %s" %
+                                  (code, a, b, "/".join(zones)))
+        # Clear of parcels, projects, ecological areas and farmland.
+        for k, ring in q.items():
+            if k[0] not in ("parcels", "projects", "eco_redline", "farmland"):
+                continue
+            if any(crosses_interior(a, b, ring) for a, b in segs[code]):
+                if (code, k) not in ROAD_CROSSINGS:
+                    errors.append("%s crosses %s" % (code, k))
+            elif (code, k) in ROAD_CROSSINGS:
+                errors.append("%s: listed crossing of %s not drawn" %
+                              (code, k))
+        # A segment lies on its network road.
+        if d["part_of"]:
+            net = segs[d["part_of"]]
+            for a, b in segs[code]:
+                if not any(on_segment(a, c, e) and on_segment(b, c, e)
+                           for c, e in net):
+                    errors.append("%s: not on %s" % (code, d["part_of"]))
+    for code, end, targets in ROAD_ENDS:
+        p = ql[code][end]
+        if not any(on_line(p, ql[t]) for t in targets):
+            errors.append("%s: %s not on %s" %
+                          (code, "start" if end == 0 else "end",
+                           "/".join(targets)))
+    codes = [d["code"] for d in ROADS]
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            shared = any(shared_stretch(s, t)
+                         for s in segs[a] for t in segs[b])
+            if shared != ((a, b) in ROAD_SHARED or (b, a) in ROAD_SHARED):
+                errors.append("%s and %s: shared stretch %s" %
+                              (a, b, "unexpected" if shared else "missing"))
+    if errors:
+        raise SystemExit("roads check failed:\n  " + "\n  ".join(errors))
+    return ql
+
+
+# ---------------------------------------------------------------------------
 # Writing.
 
 def coord(v_um, origin_m):
@@ -1237,6 +1936,32 @@ def wkt(ring_um):
     pts = ring_um + ring_um[:1]
     return "POLYGON((%s))" % ",".join(
         "%s %s" % (coord(x, ORIGIN_E), coord(y, ORIGIN_N)) for x, y in pts)
+
+
+def wkt_line(pts_um):
+    return "LINESTRING(%s)" % ",".join(
+        "%s %s" % (coord(x, ORIGIN_E), coord(y, ORIGIN_N)) for x, y in pts_um)
+
+
+def road_record(d):
+    ln, rl, lt = d["length"] or {}, d["red"] or {}, d["land"] or {}
+    return {
+        "code": d["code"], "name": d["name"], "class": d["cls"],
+        "network": d["network"], "part_of": d["part_of"],
+        "status": d["status"], "status_text": d["status_text"],
+        "status_alt_text": d["status_alt"],
+        "length_m": ln.get("m"), "length_text": ln.get("text"),
+        "length_approx": ln.get("aprx"),
+        "red_line_m": rl.get("m"), "red_line_alt_m": rl.get("alt"),
+        "red_line_text": rl.get("text"),
+        "land_take": lt.get("num"), "land_take_unit": lt.get("unit"),
+        "land_take_approx": lt.get("aprx"), "land_take_text": lt.get("text"),
+        "land_take_scope": lt.get("scope"),
+        "from_to": d["from_to"], "from_to_alt": d["from_to_alt"],
+        "seed_line": d["line"],
+        "source_lines": ",".join(str(n) for n in d["lines"]),
+        "note": d["note"],
+    }
 
 
 def record(kind, code, d, sfx=None):
@@ -1255,17 +1980,17 @@ def record(kind, code, d, sfx=None):
     }
 
 
-def write_csv(path, rows, flavour):
+def write_csv(path, rows, flavour, fields=FIELDS, csvt=CSVT):
     """Write rows (list of (wkt, record)) as CSV plus a .csvt type file."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["WKT"] + FIELDS)
+        w.writerow(["WKT"] + fields)
         for geom, rec in rows:
             w.writerow([geom] + ["" if rec[n] is None else rec[n]
-                                 for n in FIELDS])
+                                 for n in fields])
     types = ["WKT"]
-    for n in FIELDS:
-        t = CSVT[flavour].get(n)
+    for n in fields:
+        t = csvt[flavour].get(n)
         if t is None:
             t = "String(%d)" % SHP_WIDTH[n] if flavour == "shp" else "String"
         types.append('"%s"' % t)
@@ -1290,10 +2015,10 @@ def check_gbk(rows):
                                  % (rec["code"], n, size, width))
 
 
-def ogr2ogr(args):
+def ogr2ogr(args, nlt="POLYGON"):
     cmd = ["ogr2ogr", "--config", "OGR_CURRENT_DATE", CURRENT_DATE,
            "-oo", "EMPTY_STRING_AS_NULL=YES", "-oo", "KEEP_GEOM_COLUMNS=NO",
-           "-nlt", "POLYGON"] + args
+           "-nlt", nlt] + args
     res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if res.returncode != 0 or res.stderr.strip():
         raise SystemExit("ogr2ogr failed (%d): %s\n%s" %
@@ -1302,7 +2027,9 @@ def ogr2ogr(args):
 
 
 def generate(out_dir):
-    geoms = check_layout(build_layout())
+    layout = build_layout()
+    geoms = check_layout(layout)
+    lines = check_roads(build_roads(layout), geoms)
 
     bnd = [(wkt(geoms["boundary", "Z1"]),
             record("boundary", "Z1", BOUNDARY))]
@@ -1319,11 +2046,16 @@ def generate(out_dir):
     for layer, rows in LINE_LAYERS:
         extra.append((layer, [(wkt(geoms[layer, d["code"]]),
                                record(layer, d["code"], d)) for d in rows]))
+    rds = [(wkt_line(lines[d["code"]]), road_record(d)) for d in ROADS]
     check_gbk(par)
 
     desc = ("Schematic sample derived from the Wenzhou Oujiangkou industrial "
             "cluster 14th five-year plan (seed 003); geometry approximate, "
             "areas controlled by scripts/make_sample_oujiangkou.py")
+    rdesc = ("Schematic sample derived from the Wenzhou Oujiangkou industrial "
+             "cluster 14th five-year plan (seed 003): its roads, rail lines, "
+             "bridges and dikes as printed; geometry approximate, printed "
+             "lengths controlled by scripts/make_sample_oujiangkou.py")
     with tempfile.TemporaryDirectory(prefix="oujiangkou-") as tmp:
         def src(name, rows, flavour):
             path = os.path.join(tmp, name + ".csv")
@@ -1346,6 +2078,12 @@ def generate(out_dir):
                      "-unsetFieldWidth",
                      "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + desc,
                      "-nln", layer, gpkg, src(layer, rows, "gpkg")])
+        path = os.path.join(tmp, "roads.csv")
+        write_csv(path, rds, "gpkg", ROAD_FIELDS, ROAD_CSVT)
+        ogr2ogr(["-update", "-f", "GPKG", "-a_srs", "EPSG:4549",
+                 "-unsetFieldWidth",
+                 "-lco", "GEOMETRY_NAME=geom", "-lco", "DESCRIPTION=" + rdesc,
+                 "-nln", "roads", gpkg, path], nlt="LINESTRING")
         ogr2ogr(["-f", "ESRI Shapefile", "-a_srs", "EPSG:4549",
                  "-lco", "ENCODING=GBK",
                  "-lco", "DBF_DATE_LAST_UPDATE=" + DBF_DATE,
@@ -1372,6 +2110,7 @@ def generate(out_dir):
                             os.path.join(out_dir, name))
     return ([("plan_boundary", len(bnd)), ("zones", len(zon))] +
             [(layer, len(rows)) for layer, rows in extra] +
+            [("roads", len(rds))] +
             [("parcels", len(par)), ("projects", len(pro))])
 
 
