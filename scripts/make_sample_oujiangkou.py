@@ -103,8 +103,8 @@ ROAD_FIELDS = ["code", "name", "class", "network", "part_of", "status",
                "length_approx", "red_line_m", "red_line_alt_m",
                "red_line_text", "land_take", "land_take_unit",
                "land_take_approx", "land_take_text",
-               "land_take_scope", "from_to", "from_to_alt", "seed_line",
-               "source_lines", "note"]
+               "land_take_scope", "from_to", "from_to_alt", "from_code",
+               "to_code", "seed_line", "source_lines", "note"]
 ROAD_CSVT = {"gpkg": {"length_m": "Real", "red_line_m": "Real",
                       "red_line_alt_m": "Real", "land_take": "Real",
                       "length_approx": "Integer64",
@@ -744,9 +744,11 @@ ALLOWED_OVERLAPS = {
 #                km converted exactly); red_line likewise (a second printed
 #                width in red_line_alt_m); land take as printed with its unit.
 #   land_take_scope  the codes a land take printed for several roads covers
-#                together (count it once).
+#                together; it is carried once, on the first of them.
 #   from_to      the printed endpoints; from_to_alt the other printed ones
-#                where the plan prints two (L30).
+#                where the plan prints two (L30); from_code, to_code the
+#                features the printed start and end lie on (瓯锦大道 = L18c,
+#                瓯江口大道 = L18a …; NULL when the end is no drawn line).
 #   part_of      the network feature (L16x, L18x) a segment lies on.
 # Not drawn (no place, not a road, or not a line of the plan): L10 绕城高速北线
 # 东延 and L11 瓯玉高速 (谋划/远景, route not printed, outside the plan area),
@@ -770,13 +772,13 @@ def land(num, unit, approx, text, scope=None):
 
 def road(code, name, cls, status, status_text, line, lines, note,
          network=None, part_of=None, length_=None, red_=None, land_=None,
-         from_to=None, from_to_alt=None, status_alt=None):
+         from_to=None, from_to_alt=None, status_alt=None, ends=(None, None)):
     assert line in lines
     return dict(code=code, name=name, cls=cls, status=status,
                 status_text=status_text, status_alt=status_alt, line=line,
                 lines=lines, note=note, network=network, part_of=part_of,
                 length=length_, red=red_, land=land_, from_to=from_to,
-                from_to_alt=from_to_alt)
+                from_to_alt=from_to_alt, ends=ends)
 
 
 NET_6H4Z = "六横四纵一环"
@@ -831,10 +833,11 @@ ROADS = [
     road("L6", "228 国道洞头灵昆段（连接线）", "公路", "under construction",
          "续建 2018-2021", 927, (927,),
          "路基宽度 printed without a unit (m assumed); 一级公路双向六车道兼顾城市"
-         "道路标准 60 km/h; ends on 瓯锦大道西段 150 m west of the interchange",
+         "道路标准 60 km/h; ends on 瓯锦大道西段 150 m west of the interchange; "
+         "its land is in L5's 工程总面积 716.4 亩",
          length_=length("1785", "连接线长约 1.785km", 1),
-         red_=red("36.0", "路基宽度为 36.0"), land_=LAND_227,
-         from_to="现状 330 国道灵昆段至瓯锦互通内"),
+         red_=red("36.0", "路基宽度为 36.0"),
+         from_to="现状 330 国道灵昆段至瓯锦互通内", ends=("L4", "L19")),
     road("L7", "S211 省道（洞头至瓯江口段）", "公路", "study", "研究", 973,
          (75, 535, 547, 973),
          "length and route 待定: drawn east from the north end of 扬帆大道 "
@@ -923,7 +926,8 @@ ROADS = [
          "双向六车道 50 km/h",
          network=NET_LK, part_of="L18c",
          length_=length("829.613", "工程全长 829.613m", 0),
-         red_=red("36", "红线宽度 36m"), from_to="昆九路至瓯锦互通"),
+         red_=red("36", "红线宽度 36m"), from_to="昆九路至瓯锦互通",
+         ends=("L18e", "L5")),
     road("L20", "瓯江口大道西段（330 国道与 228 国道连接线工程）", "主干路",
          "planned", "新建 2021-2023", 934, (331, 563, 934),
          "城市主干路 双向六车道 60 km/h; drawn from G330's bridgehead east "
@@ -933,7 +937,7 @@ ROADS = [
          length_=length("3700", "全长约 3700m", 1),
          red_=red("60", "红线宽度为 60m"),
          from_to="项目西起于现状 330 国道(原 77 省道), 止于规划 228 国道南口大桥",
-         status_alt="加快续建"),
+         status_alt="加快续建", ends=("L4", "L5")),
     road("L21", "瓯绣大道西延段（王相东路至瓯江口大道）", "主干路", "planned",
          "新建 2023-2024", 935, (75, 331, 563, 935),
          "位于灵昆岛中部, 东西走向; 288 亩 (192 000 m²) over 约 4000 m implies "
@@ -944,7 +948,8 @@ ROADS = [
          length_=length("4000", "路线全长约 4000m", 1),
          red_=red("36", "道路规划红线宽度 36m"),
          land_=land("288", "亩", 1, "总征地面积约为 288 亩"),
-         from_to="东侧与王相东路相接, 西侧连接瓯江口大道", status_alt="加快续建"),
+         from_to="东侧与王相东路相接, 西侧连接瓯江口大道", status_alt="加快续建",
+         ends=("L28", "L18a")),
     road("L22", "瓯锦大道西延段（昆九路至 330 国道）", "主干路", "planned",
          "新建 2023-2024", 936, (331, 563, 936),
          "位于灵昆岛西北侧, 东西走向; red line printed 36m~60 (the 60 without "
@@ -955,13 +960,14 @@ ROADS = [
          length_=length("3900", "路线全长约 3900m", 1),
          red_=red("36", "道路规划红线宽度 36m~60", "60"),
          land_=land("350", "亩", 1, "总用地面积约为 350 亩"),
-         from_to="东侧与昆九路相接, 西侧连接 330 国道"),
+         from_to="东侧与昆九路相接, 西侧连接 330 国道", ends=("L18e", "L4")),
     road("L23", "昆九路北段（330 国道至瓯锦大道）", "主干路",
          "under construction", "续建 2020-2022", 939, (331, 939),
          "双向四车道 50 km/h",
          network=NET_LK, part_of="L18e",
          length_=length("1366.528", "工程全长 1366.528m", 0),
-         red_=red("36", "红线宽度 36m"), from_to="330国道至瓯锦大道"),
+         red_=red("36", "红线宽度 36m"), from_to="330国道至瓯锦大道",
+         ends=("L4", "L18c")),
     road("L24", "昆南路段", "城市道路", "under construction", "续建 2018-2021",
          940, (940,),
          "灵昆街道, 双向 2 车道 40 km/h; the shared 2.6421 公顷 over 975.6 + "
@@ -971,10 +977,10 @@ ROADS = [
          red_=RED_940, land_=LAND_940),
     road("L25", "王相东路段", "城市道路", "under construction",
          "续建 2018-2021", 940, (940,),
-         "part of the 昆南路 project; drawn on 王相东路's line south of "
-         "瓯绣大道, from 瓯江口大道 to 昆南路",
+         "part of the 昆南路 project, its land in L24's 工程总占地 2.6421 公顷; "
+         "drawn on 王相东路's line south of 瓯绣大道, from 瓯江口大道 to 昆南路",
          length_=length("118.4", "王相东路段道路长度 118.4m", 0),
-         red_=RED_940, land_=LAND_940),
+         red_=RED_940),
     road("L26", "瓯江口产业集聚区灵昆产业园区道路", "城市道路", "planned",
          "新建 2021-2022", 941, (941,),
          "位于灵昆岛东部; the park's roads are printed as one length: drawn "
@@ -987,14 +993,14 @@ ROADS = [
          network=NET_LK, part_of="L18b",
          length_=length("3900", "道路全长约 3900m", 1),
          red_=red("36", "红线宽度 36m"), from_to="西起瓯锦大道, 东至昆东路",
-         status_alt="加快续建"),
+         status_alt="加快续建", ends=("L18c", "L32b")),
     road("L28", "王相东路北段（昆北路至瓯绣大道）", "城市道路", "planned",
          "新建 2021-2022", 943, (943,),
          "位于灵昆东北部, 南北走向; the schematic island has less than 2400 m "
          "between the two roads: drawn with a 905 m east–west step",
          length_=length("2400", "道路全长约 2400m", 1),
          red_=red("40", "道路红线 40m"),
-         from_to="道路起点为规划昆北路, 向南终于瓯绣大道"),
+         from_to="道路起点为规划昆北路, 向南终于瓯绣大道", ends=("L18b", "L18d")),
     road("L29", "昆九路南段（瓯锦大道至瓯江口大道）", "主干路", "planned",
          "新建 2021-2022", 944, (331, 944),
          "位于灵昆岛中部; 昆九路 (1366.528 + 约 2200 m from G330 to 瓯江口大道) "
@@ -1002,7 +1008,8 @@ ROADS = [
          "1036.528 m east–west step, ending on 瓯江口大道 east of G228",
          network=NET_LK, part_of="L18e",
          length_=length("2200", "道路全长约 2200m", 1),
-         red_=red("36", "红线宽度 36m"), from_to="北起瓯锦大道, 南至瓯江口大道"),
+         red_=red("36", "红线宽度 36m"), from_to="北起瓯锦大道, 南至瓯江口大道",
+         ends=("L18c", "L18a")),
     road("L30", "九村路（瓯锦大道至瓯江口大道）", "城市道路", "planned",
          "新建 2021-2022", 945, (945,),
          "title (瓯锦大道至瓯江口大道: north–south) and text (东西走向, from "
@@ -1012,7 +1019,7 @@ ROADS = [
          length_=length("2700", "道路全长约 2700m", 1),
          red_=red("20", "道路宽度 20m"),
          from_to="西起昆九路西侧规划道路, 东至雁鸣路",
-         from_to_alt="瓯锦大道至瓯江口大道"),
+         from_to_alt="瓯锦大道至瓯江口大道", ends=(None, "L32d")),
     road("L31", "昌锦街", "城市道路", "planned", "新建 2021-2022", 948, (948,),
          "灵昆街道; its 生态河岸驳坎景观绿化 1200 米 is not a road (not drawn); "
          "place not printed: drawn in the east of the 改造 area, ending on "
@@ -1037,28 +1044,33 @@ ROADS = [
          "新建 2021-2023", 965, (965,),
          JPX_NOTE + "; segment printed so (sic): drawn from 瓯绣大道 north to "
          "瓯锦大道",
-         network=NET_JPX, from_to="瓯绣大道至雁鸿路段"),
+         network=NET_JPX, from_to="瓯绣大道至雁鸿路段", ends=("L16d", None)),
     road("L33b", "雁升路（瓯锦大道至瓯江口大道段）", "城市道路", "planned",
          "新建 2021-2023", 965, (965,),
          JPX_NOTE + "; along the east edge of 起步区",
-         network=NET_JPX, from_to="瓯锦大道至瓯江口大道段"),
+         network=NET_JPX, from_to="瓯锦大道至瓯江口大道段",
+         ends=("L16c", "L16f")),
     road("L33c", "雁辉路（瓯帆路至瓯锦大道段）", "城市道路", "planned",
          "新建 2021-2023", 965, (965,),
          JPX_NOTE + "; crosses the 中央绿廊 (ECO5), as a road between 一期's "
          "two halves must",
-         network=NET_JPX, from_to="瓯帆路至瓯锦大道段"),
+         network=NET_JPX, from_to="瓯帆路至瓯锦大道段", ends=("L16b", "L16c")),
     road("L33d", "瓯江口大道（南口大桥至雁升路段）", "快速路", "planned",
          "新建 2021-2023", 965, (965,), JPX_NOTE,
-         network=NET_JPX, part_of="L16f", from_to="南口大桥至雁升路段"),
+         network=NET_JPX, part_of="L16f", from_to="南口大桥至雁升路段",
+         ends=("L3", "L33b")),
     road("L33e", "瓯绣大道（雁鸿路至雁升路段）", "主路网", "planned",
          "新建 2021-2023", 965, (965,), JPX_NOTE,
-         network=NET_JPX, part_of="L16d", from_to="雁鸿路至雁升路段"),
+         network=NET_JPX, part_of="L16d", from_to="雁鸿路至雁升路段",
+         ends=("L33a", "L33b")),
     road("L33f", "瓯锦大道（雁升路至雁辉路段）", "主路网", "planned",
          "新建 2021-2023", 965, (965,), JPX_NOTE,
-         network=NET_JPX, part_of="L16c", from_to="雁升路至雁辉路段"),
+         network=NET_JPX, part_of="L16c", from_to="雁升路至雁辉路段",
+         ends=("L33b", "L33c")),
     road("L33g", "瓯帆路（雁辉路至双瓯大道段）", "主路网", "planned",
          "新建 2021-2023", 965, (965,), JPX_NOTE,
-         network=NET_JPX, part_of="L16b", from_to="雁辉路至双瓯大道段"),
+         network=NET_JPX, part_of="L16b", from_to="雁辉路至双瓯大道段",
+         ends=("L33c", "L17c")),
     road("L44", "瓯江口产业集聚区生态南堤", "堤防", "planned", "新建 2021-2025",
          1169, (79, 325, 583, 1169),
          "排涝闸 at 桩号 0+200 and 5+263.02, 5 处广场平台; the width is the "
@@ -1760,7 +1772,8 @@ ROAD_SHARED = {
     ("L16d", "L33e"), ("L16c", "L33f"), ("L16b", "L33g"), ("L12", "L45"),
 }
 
-# Printed connections: (code, 0 = start / -1 = end, codes the end lies on).
+# Connections of the layout, checked with the printed ones (from_code,
+# to_code): (code, 0 = start / -1 = end, codes the end lies on).
 ROAD_ENDS = [
     ("L2a", 0, ("L1",)), ("L3", 0, ("L16f",)), ("L5", 0, ("L4",)),
     ("L6", 0, ("L4",)), ("L6", -1, ("L19",)),
@@ -1904,7 +1917,9 @@ def check_roads(lines, q):
                 if not any(on_segment(a, c, e) and on_segment(b, c, e)
                            for c, e in net):
                     errors.append("%s: not on %s" % (code, d["part_of"]))
-    for code, end, targets in ROAD_ENDS:
+    printed = [(d["code"], i, (t,)) for d in ROADS
+               for i, t in zip((0, -1), d["ends"]) if t]
+    for code, end, targets in ROAD_ENDS + printed:
         p = ql[code][end]
         if not any(on_line(p, ql[t]) for t in targets):
             errors.append("%s: %s not on %s" %
@@ -1958,6 +1973,7 @@ def road_record(d):
         "land_take_approx": lt.get("aprx"), "land_take_text": lt.get("text"),
         "land_take_scope": lt.get("scope"),
         "from_to": d["from_to"], "from_to_alt": d["from_to_alt"],
+        "from_code": d["ends"][0], "to_code": d["ends"][1],
         "seed_line": d["line"],
         "source_lines": ",".join(str(n) for n in d["lines"]),
         "note": d["note"],
