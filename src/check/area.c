@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/internal.h"
+#include "figure.h"
 #include "plancheck/check.h"
 #include "plancheck/units.h"
 
@@ -46,86 +47,6 @@ static pc_status need_field(pc_ctx *ctx, const pc_layer *layer,
                     names);
 }
 
-/* Parses a declared figure held as text: "125.03", "约125.03", "1,412".
- * Sets *approx when the text starts with 约 (approximately). */
-static int parse_figure_text(const char *s, double *value, int *approx)
-{
-    static const char yue[] = "约";
-    char clean[128];
-    size_t k = 0;
-    while (*s == ' ')
-        s++;
-    if (strncmp(s, yue, strlen(yue)) == 0) {
-        *approx = 1;
-        s += strlen(yue);
-    }
-    for (; *s && k + 1 < sizeof clean; s++)
-        if (*s != ',' && *s != ' ')
-            clean[k++] = *s;
-    clean[k] = '\0';
-    if (k == 0)
-        return -1;
-    char *end;
-    *value = strtod(clean, &end);
-    return *end == '\0' ? 0 : -1;
-}
-
-/* The approx attribute: a number (non-zero = 约), or text that is either a
- * flag (1/true/yes) or the printed phrase itself, approximate when it
- * contains 约 ("用地约 125.03 亩"). */
-static int approx_flag(const pc_layer *layer, int ai, const pc_value *a)
-{
-    switch (layer->fields[ai].type) {
-    case PC_FIELD_INTEGER: return a->i != 0;
-    case PC_FIELD_REAL: return a->r != 0;
-    case PC_FIELD_TEXT:
-        return strstr(a->s, "约") != NULL || !strcmp(a->s, "1") ||
-               pc_strcaseeq(a->s, "true") || pc_strcaseeq(a->s, "yes");
-    }
-    return 0;
-}
-
-struct figure {
-    int is_null;
-    int ok;          /* value parsed */
-    double value;
-    int approx;
-    const char *text; /* the value as text, for messages */
-};
-
-static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
-                        int ai, struct figure *fig)
-{
-    const pc_value *v = &f->values[vi];
-    memset(fig, 0, sizeof *fig);
-    /* numbers are formatted only for a message (see figure_text) */
-    fig->text = layer->fields[vi].type == PC_FIELD_TEXT && !v->is_null ? v->s
-                                                                     : NULL;
-    if (v->is_null || (layer->fields[vi].type == PC_FIELD_TEXT && !*v->s)) {
-        fig->is_null = 1;
-        return;
-    }
-    switch (layer->fields[vi].type) {
-    case PC_FIELD_INTEGER: fig->value = (double)v->i; fig->ok = 1; break;
-    case PC_FIELD_REAL: fig->value = v->r; fig->ok = 1; break;
-    case PC_FIELD_TEXT:
-        fig->ok = parse_figure_text(v->s, &fig->value, &fig->approx) == 0;
-        break;
-    }
-    if (fig->ok && (!isfinite(fig->value) || fig->value < 0))
-        fig->ok = 0;
-    if (ai >= 0 && !f->values[ai].is_null)
-        fig->approx |= approx_flag(layer, ai, &f->values[ai]);
-}
-
-/* The figure as printed, for messages. */
-static void figure_text(const pc_layer *layer, const pc_feature *f, int vi,
-                        char *buf, size_t n, struct figure *fig)
-{
-    if (!fig->text)
-        fig->text = pc_value_text(layer, (size_t)vi, &f->values[vi], buf, n);
-}
-
 /* The last unit text parsed: units repeat down a layer, and parsing is a
  * scan of every spelling. */
 struct unit_memo {
@@ -149,11 +70,12 @@ static int parse_unit(struct unit_memo *m, const char *text, pc_unit *out)
 }
 
 /* The difference allowed between measured and declared m². */
-static double tolerance_m2(const pc_area_check *check, const struct figure *fig,
+static double tolerance_m2(const pc_area_check *check, const pc_figure *fig,
                            double declared)
 {
-    double rel = fig->approx ? check->tol.approx_rel_pct : check->tol.rel_pct;
-    return fmax(check->tol.abs_m2, rel / 100.0 * declared);
+    return pc_figure_tolerance(check->tol.abs_m2, check->tol.rel_pct,
+                               check->tol.approx_rel_pct, fig->approx,
+                               declared);
 }
 
 static GEOSGeometry *clone_geom(pc_ctx *ctx, const pc_feature *f)
@@ -181,9 +103,9 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
                            pc_findings *out, pc_area_stats *stats)
 {
     const pc_feature *f = &layer->features[i];
-    char vbuf[64], msg[1024], key[256];
-    struct figure fig;
-    read_figure(layer, f, vi, ai, &fig);
+    char msg[1024], key[256];
+    pc_figure fig;
+    pc_figure_read(layer, f, vi, ai, NULL, &fig);
     if (fig.is_null) {
         stats->no_figure++;
         return PC_OK;
@@ -206,7 +128,7 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
         }
     }
     pc_feature_key(layer, ki, i, key, sizeof key);
-    figure_text(layer, f, vi, vbuf, sizeof vbuf, &fig);
+    pc_figure_text(layer, f, vi, &fig);
     pc_finding fd = base_finding("area.value", check->severity, layer, f, key,
                                  d->value_field);
     fd.unit = (char *)unit_text;

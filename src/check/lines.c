@@ -10,6 +10,7 @@
 
 #include "plancheck/crs.h"
 #include "plancheck/units.h"
+#include "figure.h"
 #include "rules_internal.h"
 
 /* The corridors of one line layer. The shell is a layer of the corridors
@@ -241,89 +242,8 @@ static void set_pair(pc_finding *fd, const struct rlayer *la, size_t i,
     fd->repaired = fa->repaired || fb->repaired;
 }
 
-/* ---- figures as printed -----------------------------------------------------
- * As area.c reads declared areas: a number field, or text such as
- * "约125.03" or "1,412"; a leading 约 (or the approx field) makes the
- * figure approximate. Widths and lengths may carry a unit suffix. */
-
+/* Widths and lengths may be printed with their unit (figure.h). */
 static const char *const metre_suffixes[] = {"m", "M", "米", NULL};
-
-struct figure {
-    int is_null;
-    int ok;           /* parsed, finite, not negative */
-    int approx;
-    double value;
-    const char *text; /* as printed, for messages */
-    char buf[64];
-};
-
-static int parse_figure_text(const char *s, const char *const *suffixes,
-                             double *value, int *approx)
-{
-    static const char yue[] = "约";
-    char clean[128];
-    size_t k = 0;
-    while (*s == ' ')
-        s++;
-    if (strncmp(s, yue, sizeof yue - 1) == 0) {
-        *approx = 1;
-        s += sizeof yue - 1;
-    }
-    for (; *s && k + 1 < sizeof clean; s++)
-        if (*s != ',' && *s != ' ')
-            clean[k++] = *s;
-    clean[k] = '\0';
-    if (k == 0)
-        return -1;
-    char *end;
-    *value = strtod(clean, &end);
-    if (end == clean)
-        return -1;
-    if (*end == '\0')
-        return 0;
-    for (const char *const *u = suffixes; u && *u; u++)
-        if (strcmp(end, *u) == 0)
-            return 0;
-    return -1;
-}
-
-/* The approx attribute: non-zero, or text 1/true/yes or containing 约. */
-static int approx_flag(const pc_layer *layer, int ai, const pc_value *a)
-{
-    switch (layer->fields[ai].type) {
-    case PC_FIELD_INTEGER: return a->i != 0;
-    case PC_FIELD_REAL: return a->r != 0;
-    case PC_FIELD_TEXT:
-        return strstr(a->s, "约") != NULL || !strcmp(a->s, "1") ||
-               pc_strcaseeq(a->s, "true") || pc_strcaseeq(a->s, "yes");
-    }
-    return 0;
-}
-
-static void read_figure(const pc_layer *layer, const pc_feature *f, int vi,
-                        int ai, const char *const *suffixes,
-                        struct figure *fig)
-{
-    const pc_value *v = &f->values[vi];
-    memset(fig, 0, sizeof *fig);
-    fig->text = pc_value_text(layer, (size_t)vi, v, fig->buf, sizeof fig->buf);
-    if (!fig->text || !*fig->text) {
-        fig->is_null = 1;
-        return;
-    }
-    switch (layer->fields[vi].type) {
-    case PC_FIELD_INTEGER: fig->value = (double)v->i; fig->ok = 1; break;
-    case PC_FIELD_REAL: fig->value = v->r; fig->ok = 1; break;
-    case PC_FIELD_TEXT:
-        fig->ok = parse_figure_text(v->s, suffixes, &fig->value,
-                                    &fig->approx) == 0;
-        break;
-    }
-    if (fig->ok && (!isfinite(fig->value) || fig->value < 0))
-        fig->ok = 0;
-    if (ai >= 0 && !f->values[ai].is_null)
-        fig->approx |= approx_flag(layer, ai, &f->values[ai]);
-}
 
 /* ---- corridors, land take, length ---------------------------------------- */
 
@@ -350,15 +270,16 @@ static int line_width(const struct corridor_job *job, size_t i,
     const pc_feature *f = &layer->features[i];
     const pc_corridor_opts *o = job->o;
     if (job->wf >= 0) {
-        struct figure fig;
-        read_figure(layer, f, job->wf, -1, metre_suffixes, &fig);
+        pc_figure fig;
+        pc_figure_read(layer, f, job->wf, -1, metre_suffixes, &fig);
         if (!fig.is_null) {
             if (fig.ok && fig.value > 0) {
                 *width_m = fig.value;
                 return 0;
             }
             snprintf(why, n, "red-line width '%s' in field %s is not a "
-                     "positive number of metres", fig.text, o->width_field);
+                     "positive number of metres",
+                     pc_figure_text(layer, f, job->wf, &fig), o->width_field);
             return -1;
         }
     }
@@ -441,8 +362,8 @@ static pc_status check_length(pc_ctx *ctx, const struct corridor_job *job,
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     const pc_corridor_opts *o = job->o;
     const pc_feature *f = &job->l->layer->features[i];
-    struct figure fig;
-    read_figure(job->l->layer, f, job->lv, job->la, metre_suffixes, &fig);
+    pc_figure fig;
+    pc_figure_read(job->l->layer, f, job->lv, job->la, metre_suffixes, &fig);
     if (fig.is_null)
         return PC_OK;
     char msg[1024];
@@ -454,13 +375,14 @@ static pc_status check_length(pc_ctx *ctx, const struct corridor_job *job,
         fd.rule = "line.length.value";
         snprintf(msg, sizeof msg, "%s %s: stated length '%s' in field %s is "
                  "not a finite non-negative number of metres", job->l->id, key,
-                 fig.text, o->length_field);
+                 pc_figure_text(job->l->layer, f, job->lv, &fig),
+                 o->length_field);
         fd.geom = GEOSGeom_clone_r(h, f->geom);
         return pc_findings_add(ctx, out, &fd);
     }
-    double rel = fig.approx ? o->length_tol.approx_rel_pct
-                            : o->length_tol.rel_pct;
-    double tol = fmax(o->length_tol.abs_m, rel / 100.0 * fig.value);
+    double tol = pc_figure_tolerance(o->length_tol.abs_m, o->length_tol.rel_pct,
+                                     o->length_tol.approx_rel_pct, fig.approx,
+                                     fig.value);
     double diff = length - fig.value;
     if (fabs(diff) <= tol)
         return PC_OK;
@@ -473,10 +395,11 @@ static pc_status check_length(pc_ctx *ctx, const struct corridor_job *job,
     fd.declared_value = fig.value;
     fd.unit = "m";
     fd.method = "planar";
+    const char *text = pc_figure_text(job->l->layer, f, job->lv, &fig);
     snprintf(msg, sizeof msg, "%s %s: length %.2f m differs from stated %s%s "
              "m by %+.2f m (%+.3f%%); tolerance %.2f m", job->l->id, key,
-             length, fig.approx && !strstr(fig.text, "约") ? "约" : "",
-             fig.text, diff, pct, tol);
+             length, fig.approx && !strstr(text, "约") ? "约" : "", text,
+             diff, pct, tol);
     fd.geom = GEOSGeom_clone_r(h, f->geom);
     return pc_findings_add(ctx, out, &fd);
 }
@@ -491,8 +414,8 @@ static pc_status check_land_take(pc_ctx *ctx, struct corridor_job *job,
     const pc_area_decl *d = &o->land_take;
     const pc_layer *layer = job->l->layer;
     const pc_feature *f = &layer->features[i];
-    struct figure fig;
-    read_figure(layer, f, job->tv, job->ta, NULL, &fig);
+    pc_figure fig;
+    pc_figure_read(layer, f, job->tv, job->ta, NULL, &fig);
     if (fig.is_null)
         return PC_OK;
     char ubuf[64], msg[1024];
@@ -509,7 +432,7 @@ static pc_status check_land_take(pc_ctx *ctx, struct corridor_job *job,
     if (!fig.ok) {
         snprintf(msg, sizeof msg, "%s %s: declared land take '%s' in field %s "
                  "is not a finite non-negative number", job->l->id, key,
-                 fig.text, d->value_field);
+                 pc_figure_text(layer, f, job->tv, &fig), d->value_field);
         fd.geom = GEOSGeom_clone_r(h, corridor);
         return pc_findings_add(ctx, out, &fd);
     }
@@ -530,9 +453,9 @@ static pc_status check_land_take(pc_ctx *ctx, struct corridor_job *job,
     if (st != PC_OK)
         return st;
     double declared = pc_unit_to_m2(fig.value, unit);
-    double rel = fig.approx ? o->land_take_tol.approx_rel_pct
-                            : o->land_take_tol.rel_pct;
-    double tol = fmax(o->land_take_tol.abs_m2, rel / 100.0 * declared);
+    double tol = pc_figure_tolerance(
+        o->land_take_tol.abs_m2, o->land_take_tol.rel_pct,
+        o->land_take_tol.approx_rel_pct, fig.approx, declared);
     double diff = m - declared;
     if (fabs(diff) <= tol)
         return PC_OK;
@@ -546,12 +469,13 @@ static pc_status check_land_take(pc_ctx *ctx, struct corridor_job *job,
     fd.tolerance_m2 = tol;
     fd.declared_value = fig.value;
     fd.method = (char *)method;
+    const char *text = pc_figure_text(layer, f, job->tv, &fig);
     snprintf(msg, sizeof msg, "%s %s: %s corridor area %.2f m2 (%.4f %s, "
              "%g m red line) differs from declared land take %s%s %s "
              "(%.2f m2) by %+.2f m2 (%+.3f%%); tolerance %.2f m2", job->l->id,
              key, method, m, pc_unit_from_m2(m, unit), pc_unit_name_zh(unit),
-             width, fig.approx && !strstr(fig.text, "约") ? "约" : "",
-             fig.text, unit_text, declared, diff, pct, tol);
+             width, fig.approx && !strstr(text, "约") ? "约" : "", text,
+             unit_text, declared, diff, pct, tol);
     fd.geom = GEOSGeom_clone_r(h, corridor);
     return pc_findings_add(ctx, out, &fd);
 }
