@@ -77,6 +77,9 @@ typedef struct pc_layer {
 /* Returns NULL when out of memory. */
 pc_layer *pc_layer_new(const char *name);
 void pc_layer_free(pc_ctx *ctx, pc_layer *layer); /* NULL is a no-op */
+/* Frees what a feature owns (geometry, values), not the feature itself:
+ * for features not (yet) in a layer's array. */
+void pc_feature_clear(pc_ctx *ctx, const pc_layer *layer, pc_feature *f);
 
 /* Index of a field by name (exact, then case-insensitive), or -1. */
 int pc_layer_field_index(const pc_layer *layer, const char *name);

@@ -21,20 +21,26 @@ pc_layer *pc_layer_new(const char *name)
     return layer;
 }
 
+void pc_feature_clear(pc_ctx *ctx, const pc_layer *layer, pc_feature *f)
+{
+    if (f->geom)
+        GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
+    free(f->geom_error);
+    for (size_t j = 0; f->values && !f->values_packed && j < layer->nfields;
+         j++)
+        free(f->values[j].s);
+    free(f->values);
+    f->geom = NULL;
+    f->geom_error = NULL;
+    f->values = NULL;
+}
+
 void pc_layer_free(pc_ctx *ctx, pc_layer *layer)
 {
     if (!layer)
         return;
-    for (size_t i = 0; i < layer->nfeatures; i++) {
-        pc_feature *f = &layer->features[i];
-        if (f->geom)
-            GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
-        free(f->geom_error);
-        for (size_t j = 0; f->values && !f->values_packed &&
-                           j < layer->nfields; j++)
-            free(f->values[j].s);
-        free(f->values);
-    }
+    for (size_t i = 0; i < layer->nfeatures; i++)
+        pc_feature_clear(ctx, layer, &layer->features[i]);
     free(layer->features);
     for (size_t j = 0; j < layer->nfields; j++)
         free(layer->fields[j].name);

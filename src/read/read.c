@@ -297,16 +297,8 @@ struct feats {
 
 static void feats_free(pc_ctx *ctx, const pc_layer *layer, struct feats *fs)
 {
-    for (size_t i = 0; i < fs->n; i++) {
-        pc_feature *f = &fs->f[i];
-        if (f->geom)
-            GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
-        free(f->geom_error);
-        for (size_t j = 0; f->values && !f->values_packed &&
-                           j < layer->nfields; j++)
-            free(f->values[j].s);
-        free(f->values);
-    }
+    for (size_t i = 0; i < fs->n; i++)
+        pc_feature_clear(ctx, layer, &fs->f[i]);
     free(fs->f);
     memset(fs, 0, sizeof *fs);
 }
