@@ -125,15 +125,10 @@ static pc_status cont_chunk(pc_ctx *ctx, int worker, size_t first,
             st = pc_findings_add(ctx, out, &fd);
             continue;
         }
-        outside = pc_polygonal_part(h, outside);
-        double a = 0;
-        if (outside && !GEOSArea_r(h, outside, &a))
-            a = 0;
-        if (!outside || !(a > job->opts->tolerance_m2 * 0.99)) {
-            if (outside)
-                GEOSGeom_destroy_r(h, outside);
+        double a;
+        if (!(outside = pc_polygonal_above(h, outside,
+                                           job->opts->tolerance_m2, &a)))
             continue;
-        }
         fd.geom = outside;
         fd.measured_m2 = a;
         if (job->opts->ref_field)

@@ -939,3 +939,17 @@ GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g)
     return out;
 }
 
+
+GEOSGeometry *pc_polygonal_above(GEOSContextHandle_t h, GEOSGeometry *g,
+                                 double min_m2, double *area)
+{
+    *area = 0;
+    g = pc_polygonal_part(h, g);
+    if (g && !GEOSArea_r(h, g, area))
+        *area = 0;
+    if (g && !(*area > min_m2 * 0.99)) {
+        GEOSGeom_destroy_r(h, g);
+        g = NULL;
+    }
+    return g;
+}

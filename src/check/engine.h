@@ -95,4 +95,11 @@ double pc_equivalent_width(double area, double perimeter);
  * polygon or multipolygon; NULL when it has none. Takes over `g`. */
 GEOSGeometry *pc_polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g);
 
+/* The polygonal part of `g` (taken over; NULL is fine) when its planar
+ * area, put in *area, is above min_m2 less 1 %; else NULL. Planar because
+ * the session's method is applied after the merge; the margin keeps every
+ * candidate either method could keep. */
+GEOSGeometry *pc_polygonal_above(GEOSContextHandle_t h, GEOSGeometry *g,
+                                 double min_m2, double *area);
+
 #endif

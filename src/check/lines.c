@@ -691,16 +691,9 @@ static pc_status intrusion_chunk(pc_ctx *ctx, int worker, size_t first,
             st = pc_findings_add(ctx, out, &fd);
             continue;
         }
-        inter = pc_polygonal_part(h, inter);
-        double a = 0;
-        if (inter && !GEOSArea_r(h, inter, &a))
-            a = 0;
-        /* planar here, the session's method after the merge (1 % margin) */
-        if (!inter || !(a > job->o->tolerance_m2 * 0.99)) {
-            if (inter)
-                GEOSGeom_destroy_r(h, inter);
+        double a;
+        if (!(inter = pc_polygonal_above(h, inter, job->o->tolerance_m2, &a)))
             continue;
-        }
         fd.geom = inter;
         fd.measured_m2 = a;
         snprintf(msg, sizeof msg, "%s %s intrudes into the red line of %s %s "
@@ -905,15 +898,10 @@ static pc_status coverlap_chunk(pc_ctx *ctx, int worker, size_t first,
         fd.tolerance_m2 = o->tolerance_m2;
         GEOSGeometry *inter = GEOSIntersection_r(h, ci, cj);
         int failed = inter == NULL;
-        inter = pc_polygonal_part(h, inter);
-        double a = 0;
-        if (inter && !GEOSArea_r(h, inter, &a))
-            a = 0;
-        if (!failed && (!inter || !(a > o->tolerance_m2 * 0.99))) {
-            if (inter)
-                GEOSGeom_destroy_r(h, inter);
+        double a;
+        inter = pc_polygonal_above(h, inter, o->tolerance_m2, &a);
+        if (!failed && !inter)
             continue;
-        }
         double hw_i = job->ca->width_m[i] / 2, hw_j = job->cb->width_m[j] / 2;
         const GEOSGeometry *gi = job->la->layer->features[i].geom;
         const GEOSGeometry *gj = job->lb->layer->features[j].geom;

@@ -105,17 +105,9 @@ static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
                 return st;
             continue;
         }
-        inter = pc_polygonal_part(h, inter);
-        double a = 0;
-        if (inter && !GEOSArea_r(h, inter, &a))
-            a = 0;
-        /* Planar here; the session's method is applied after the merge.
-         * The 1 % margin keeps every candidate either method could keep. */
-        if (!inter || !(a > o->min_area_m2 * 0.99)) {
-            if (inter)
-                GEOSGeom_destroy_r(h, inter);
+        double a;
+        if (!(inter = pc_polygonal_above(h, inter, o->min_area_m2, &a)))
             continue;
-        }
         fd.geom = inter;
         fd.measured_m2 = a;
         snprintf(msg, sizeof msg, "%s %s overlaps %s %s", job->la->id, fd.key,
