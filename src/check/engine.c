@@ -71,6 +71,12 @@ static int gc_parts(GEOSContextHandle_t h, const GEOSGeometry *g, int type)
     return type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
 }
 
+static const GEOSGeometry *gc_part(GEOSContextHandle_t h,
+                                   const GEOSGeometry *g, int type, int p)
+{
+    return type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+}
+
 static const GEOSGeometry *gc_ring(GEOSContextHandle_t h,
                                    const GEOSGeometry *poly, int k)
 {
@@ -101,19 +107,14 @@ static pc_status gc_count_chunk(pc_ctx *ctx, int worker, size_t first,
         size_t nrings = 0, ncoords = 0;
         b[0] = b[1] = INFINITY;
         b[2] = b[3] = -INFINITY;
-        if (g && GEOSisEmpty_r(h, g) == 0) {
-            GEOSGeom_getXMin_r(h, g, &b[0]);
-            GEOSGeom_getYMin_r(h, g, &b[1]);
-            GEOSGeom_getXMax_r(h, g, &b[2]);
-            GEOSGeom_getYMax_r(h, g, &b[3]);
+        if (pc_geom_bbox(h, g, b)) {
             int type = GEOSGeomTypeId_r(h, g);
             if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
                 gc->flags[i] |= PC_GC_POLYGONAL;
                 if (job->invalid && job->invalid[i])
                     gc->flags[i] |= PC_GC_INVALID;
                 for (int p = 0; p < gc_parts(h, g, type); p++) {
-                    const GEOSGeometry *poly =
-                        type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+                    const GEOSGeometry *poly = gc_part(h, g, type, p);
                     int nr = 1 + GEOSGetNumInteriorRings_r(h, poly);
                     for (int k = 0; k < nr; k++)
                         ncoords += gc_ring_size(h, gc_ring(h, poly, k));
@@ -142,8 +143,7 @@ static pc_status gc_fill_chunk(pc_ctx *ctx, int worker, size_t first,
         int type = GEOSGeomTypeId_r(h, g);
         size_t r = gc->ring_start[i], start = job->ncoords[i];
         for (int p = 0; p < gc_parts(h, g, type); p++) {
-            const GEOSGeometry *poly =
-                type == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, p);
+            const GEOSGeometry *poly = gc_part(h, g, type, p);
             int nr = 1 + GEOSGetNumInteriorRings_r(h, poly);
             for (int k = 0; k < nr; k++, r++) {
                 const GEOSGeometry *ring = gc_ring(h, poly, k);

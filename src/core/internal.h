@@ -25,6 +25,12 @@ pc_status pc_error_prefix(pc_ctx *ctx, pc_status status, const char *fmt, ...)
  * that opens or creates a dataset calls it first. */
 void pc_gdal_init(void);
 
+/* Envelope of g as minx, miny, maxx, maxy: 1, or 0 (b untouched) for a
+ * NULL or empty geometry. */
+int pc_geom_bbox(GEOSContextHandle_t h, const GEOSGeometry *g, double b[4]);
+/* Grows the extent e (*has: e is set) to hold the box b. */
+void pc_extent_add(int *has, double e[4], const double b[4]);
+
 /* strdup that returns NULL for NULL. */
 char *pc_strdup(const char *s);
 /* malloc'ed printf; NULL when out of memory. */

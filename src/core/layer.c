@@ -85,29 +85,37 @@ const char *pc_value_text(const pc_layer *layer, size_t field,
     return NULL;
 }
 
+int pc_geom_bbox(GEOSContextHandle_t h, const GEOSGeometry *g, double b[4])
+{
+    double t[4];
+    if (!g || GEOSisEmpty_r(h, g) != 0 || !GEOSGeom_getXMin_r(h, g, &t[0]) ||
+        !GEOSGeom_getYMin_r(h, g, &t[1]) || !GEOSGeom_getXMax_r(h, g, &t[2]) ||
+        !GEOSGeom_getYMax_r(h, g, &t[3]))
+        return 0;
+    memcpy(b, t, sizeof t);
+    return 1;
+}
+
+void pc_extent_add(int *has, double e[4], const double b[4])
+{
+    if (!*has) {
+        memcpy(e, b, 4 * sizeof *e);
+        *has = 1;
+        return;
+    }
+    e[0] = b[0] < e[0] ? b[0] : e[0];
+    e[1] = b[1] < e[1] ? b[1] : e[1];
+    e[2] = b[2] > e[2] ? b[2] : e[2];
+    e[3] = b[3] > e[3] ? b[3] : e[3];
+}
+
 void pc_layer_update_extent(pc_ctx *ctx, pc_layer *layer)
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     layer->has_extent = 0;
     for (size_t i = 0; i < layer->nfeatures; i++) {
-        const GEOSGeometry *g = layer->features[i].geom;
-        double x0, y0, x1, y1;
-        if (!g || GEOSisEmpty_r(h, g) != 0)
-            continue;
-        if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
-            !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
-            continue;
-        if (!layer->has_extent) {
-            layer->extent[0] = x0;
-            layer->extent[1] = y0;
-            layer->extent[2] = x1;
-            layer->extent[3] = y1;
-            layer->has_extent = 1;
-        } else {
-            if (x0 < layer->extent[0]) layer->extent[0] = x0;
-            if (y0 < layer->extent[1]) layer->extent[1] = y0;
-            if (x1 > layer->extent[2]) layer->extent[2] = x1;
-            if (y1 > layer->extent[3]) layer->extent[3] = y1;
-        }
+        double b[4];
+        if (pc_geom_bbox(h, layer->features[i].geom, b))
+            pc_extent_add(&layer->has_extent, layer->extent, b);
     }
 }

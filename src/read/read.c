@@ -303,29 +303,6 @@ static void feats_free(pc_ctx *ctx, const pc_layer *layer, struct feats *fs)
     memset(fs, 0, sizeof *fs);
 }
 
-static void extend(int *has, double *e, const double *b)
-{
-    if (!*has) {
-        memcpy(e, b, 4 * sizeof *e);
-        *has = 1;
-        return;
-    }
-    e[0] = b[0] < e[0] ? b[0] : e[0];
-    e[1] = b[1] < e[1] ? b[1] : e[1];
-    e[2] = b[2] > e[2] ? b[2] : e[2];
-    e[3] = b[3] > e[3] ? b[3] : e[3];
-}
-
-static void feats_extend(pc_ctx *ctx, struct feats *fs, const GEOSGeometry *g)
-{
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    double b[4];
-    if (GEOSisEmpty_r(h, g) == 0 && GEOSGeom_getXMin_r(h, g, &b[0]) &&
-        GEOSGeom_getYMin_r(h, g, &b[1]) && GEOSGeom_getXMax_r(h, g, &b[2]) &&
-        GEOSGeom_getYMax_r(h, g, &b[3]))
-        extend(&fs->has_extent, fs->extent, b);
-}
-
 /* Reads every feature `lyr` returns into `out`. `progress` (may be NULL)
  * is told the share of `total` read; `stop` (may be NULL) is polled so a
  * failed sibling thread ends this one early (returning PC_OK with what it
@@ -360,8 +337,9 @@ static pc_status read_loop(pc_ctx *ctx, OGRLayerH lyr, const pc_layer *layer,
         OGRGeometryH g = OGR_F_GetGeometryRef(feat);
         if (g)
             f->geom = to_geos(ctx, reader, g, &f->geom_error);
-        if (f->geom)
-            feats_extend(ctx, out, f->geom);
+        double b[4];
+        if (pc_geom_bbox(pc_ctx_geos(ctx), f->geom, b))
+            pc_extent_add(&out->has_extent, out->extent, b);
         st = read_values(ctx, feat, layer, f);
         OGR_F_Destroy(feat);
         if (st != PC_OK)
@@ -543,7 +521,7 @@ static pc_status join_ranges(pc_ctx *ctx, struct range_pool *pool,
                    fs->n * sizeof *fs->f);
         layer->nfeatures += fs->n;
         if (fs->has_extent)
-            extend(&layer->has_extent, layer->extent, fs->extent);
+            pc_extent_add(&layer->has_extent, layer->extent, fs->extent);
         free(fs->f);
         memset(fs, 0, sizeof *fs);
     }
