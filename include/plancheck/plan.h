@@ -137,6 +137,9 @@ typedef struct pc_plan {
     size_t naccepted;
 } pc_plan;
 
+/* The rule's name as the plan file spells it ("overlap_between"). */
+const char *pc_plan_rule_name(pc_rule_kind kind);
+
 /* Index of a layer id in plan->layers, or -1. */
 int pc_plan_layer_index(const pc_plan *plan, const char *id);
 

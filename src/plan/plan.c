@@ -886,6 +886,29 @@ static pc_status load_accepted(struct loader *L, struct fy_node *n, int line)
     return PC_OK;
 }
 
+const char *pc_plan_rule_name(pc_rule_kind kind)
+{
+    static const char *const names[] = {
+        [PC_RULE_VALIDITY] = "validity",
+        [PC_RULE_OVERLAP] = "overlap",
+        [PC_RULE_DUPLICATES] = "duplicates",
+        [PC_RULE_OVERLAP_BETWEEN] = "overlap_between",
+        [PC_RULE_CONTAINMENT] = "containment",
+        [PC_RULE_GAPS] = "gaps",
+        [PC_RULE_SLIVERS] = "slivers",
+        [PC_RULE_SQSX] = "sanqu_sanxian",
+        [PC_RULE_LANDUSE] = "landuse",
+        [PC_RULE_CORRIDOR] = "corridor",
+        [PC_RULE_INTRUSION] = "intrusion",
+        [PC_RULE_CORRIDOR_OVERLAP] = "corridor_overlap",
+        [PC_RULE_CONNECTIVITY] = "connectivity",
+        [PC_RULE_CROSSINGS] = "crossings",
+    };
+    return (size_t)kind < sizeof names / sizeof names[0] && names[kind]
+               ? names[kind]
+               : "?";
+}
+
 int pc_plan_layer_index(const pc_plan *plan, const char *id)
 {
     for (size_t i = 0; id && i < plan->nlayers; i++)

@@ -491,11 +491,7 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                              balance);
         else
             st = run_rule(ctx, rules, plan, &plan->rules[k], out);
-        static const char *const kind[] = {
-            "validity", "overlap", "duplicates", "overlap_between",
-            "containment", "gaps", "slivers", "sqsx", "landuse", "corridor",
-            "intrusion", "corridor_overlap", "connectivity", "crossings"};
-        pc_stage_time("rule", kind[plan->rules[k].kind], &t0);
+        pc_stage_time("rule", pc_plan_rule_name(plan->rules[k].kind), &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
                                  plan->rules[k].line);
