@@ -324,8 +324,6 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
     if (st == PC_OK)
         st = pc_rules_finish_areas(ctx, r, out, from, opts->tolerance_m2,
                                    opts->ellipsoidal ? PC_AREA_ELLIPSOIDAL : r->method, opts->rule);
-    if (st == PC_OK)
-        pc_rules_area_messages(out, from, opts->rule);
 done:
     free(mask);
     free(order);

@@ -727,8 +727,6 @@ pc_status pc_rules_intrusion(pc_ctx *ctx, pc_rules *r, int polygons,
     if (st == PC_OK)
         st = pc_rules_finish_areas(ctx, r, out, from, o->tolerance_m2,
                                    r->method, "line.intrusion");
-    if (st == PC_OK)
-        pc_rules_area_messages(out, from, "line.intrusion");
 done:
     pc_pairs_clear(&pairs);
     free(mp);
@@ -971,8 +969,6 @@ pc_status pc_rules_corridor_overlap(pc_ctx *ctx, pc_rules *r, int a, int b,
     if (st == PC_OK)
         st = pc_rules_finish_areas(ctx, r, out, from, o->tolerance_m2,
                                    r->method, "line.corridor_overlap");
-    if (st == PC_OK)
-        pc_rules_area_messages(out, from, "line.corridor_overlap");
 done:
     pc_pairs_clear(&pairs);
     free(ma);

@@ -141,8 +141,6 @@ pc_status pc_rules_overlap(pc_ctx *ctx, pc_rules *r, int a, int b,
                                    opts->ellipsoidal ? PC_AREA_ELLIPSOIDAL
                                                      : r->method,
                                    opts->rule);
-    if (st == PC_OK)
-        pc_rules_area_messages(out, from, opts->rule);
 done:
     free(ma);
     free(mb);

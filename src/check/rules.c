@@ -212,8 +212,25 @@ static pc_status measure(pc_ctx *ctx, pc_rules *r, const GEOSGeometry *g,
     return pc_area_calc_area(ctx, r->calc, g, method, area);
 }
 
+/* Adds the area to each overlap message once the final area is known. */
+static void area_messages(pc_findings *f, size_t from, const char *rule)
+{
+    for (size_t k = from; k < f->n; k++) {
+        pc_finding *x = &f->items[k];
+        if (strcmp(x->rule, rule) != 0 || !x->message)
+            continue;
+        char *m = pc_aprintf("%s by %.2f m2 (%s)", x->message, x->measured_m2,
+                             x->method ? x->method : "");
+        if (m) {
+            free(x->message);
+            x->message = m;
+        }
+    }
+}
+
 /* After a parallel pass the threads measured planar areas; fix the area by
- * the session's method and drop what falls under the threshold. */
+ * the session's method, drop what falls under the threshold and add the
+ * area to the messages. */
 pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
                               size_t from, double min_area_m2,
                               pc_area_method method, const char *rule)
@@ -237,22 +254,9 @@ pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
         f->items[w++] = *x;
     }
     f->n = w;
+    if (rule)
+        area_messages(f, from, rule);
     return PC_OK;
 }
 
-/* Adds the area to each overlap message once the final area is known. */
-void pc_rules_area_messages(pc_findings *f, size_t from, const char *rule)
-{
-    for (size_t k = from; k < f->n; k++) {
-        pc_finding *x = &f->items[k];
-        if (strcmp(x->rule, rule) != 0 || !x->message)
-            continue;
-        char *m = pc_aprintf("%s by %.2f m2 (%s)", x->message, x->measured_m2,
-                             x->method ? x->method : "");
-        if (m) {
-            free(x->message);
-            x->message = m;
-        }
-    }
-}
 

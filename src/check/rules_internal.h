@@ -42,12 +42,12 @@ void pc_rules_forget_layer(pc_rules *r, int i);
 const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf, size_t n);
 pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
                               const pc_where *w, uint8_t **mask);
+/* Final areas of `rule`'s findings from index `from` on, by `method`;
+ * those not above min_area_m2 dropped; " by <area> m2 (<method>)" appended
+ * to their messages. */
 pc_status pc_rules_finish_areas(pc_ctx *ctx, pc_rules *r, pc_findings *f,
                                 size_t from, double min_area_m2,
                                 pc_area_method method, const char *rule);
-/* Appends " by <area> m2 (<method>)" to the messages of `rule`'s findings
- * from index `from` on. */
-void pc_rules_area_messages(pc_findings *f, size_t from, const char *rule);
 /* Frees a line layer's corridors (lines.c); NULL is a no-op. */
 void pc_corridors_free(pc_ctx *ctx, struct pc_corridors *c);
 
