@@ -222,26 +222,6 @@ static void tree_prime(GEOSContextHandle_t h, GEOSSTRtree *tree,
     free(hs.v);
 }
 
-/* Fills the pair part of a finding; within one layer the smaller key comes
- * first, so the id does not depend on FIDs. */
-static void set_pair(pc_finding *fd, const struct rlayer *la, size_t i,
-                     const struct rlayer *lb, size_t j, int self, char *ka,
-                     char *kb, size_t n)
-{
-    pc_rules_key(la, i, ka, n);
-    pc_rules_key(lb, j, kb, n);
-    const pc_feature *fa = &la->layer->features[i];
-    const pc_feature *fb = &lb->layer->features[j];
-    int swap = self && strcmp(ka, kb) > 0;
-    fd->layer = la->id;
-    fd->layer2 = lb->id;
-    fd->key = swap ? kb : ka;
-    fd->key2 = swap ? ka : kb;
-    fd->fid = swap ? fb->fid : fa->fid;
-    fd->fid2 = swap ? fa->fid : fb->fid;
-    fd->repaired = fa->repaired || fb->repaired;
-}
-
 /* Widths and lengths may be printed with their unit (figure.h). */
 static const char *const metre_suffixes[] = {"m", "M", "米", NULL};
 
@@ -664,7 +644,7 @@ static pc_status intrusion_chunk(pc_ctx *ctx, int worker, size_t first,
         const GEOSGeometry *gc = job->c->shell.features[j].geom;
         char ka[256], kb[256], msg[1024];
         pc_finding fd = pc_finding_init("line.intrusion", job->o->severity);
-        set_pair(&fd, job->p, i, job->l, j, 0, ka, kb, sizeof ka);
+        pc_rules_pair_keys(&fd, job->p, i, job->l, j, 0, ka, kb, sizeof ka);
         fd.message = msg;
         fd.tolerance_m2 = job->o->tolerance_m2;
         /* as in overlap.c: overlay on an invalid polygon means little */
@@ -891,7 +871,8 @@ static pc_status coverlap_chunk(pc_ctx *ctx, int worker, size_t first,
         const GEOSGeometry *cj = job->cb->shell.features[j].geom;
         char ka[256], kb[256], msg[1024];
         pc_finding fd = pc_finding_init("line.corridor_overlap", o->severity);
-        set_pair(&fd, job->la, i, job->lb, j, job->self, ka, kb, sizeof ka);
+        pc_rules_pair_keys(&fd, job->la, i, job->lb, j, job->self, ka, kb,
+                           sizeof ka);
         fd.message = msg;
         fd.tolerance_m2 = o->tolerance_m2;
         GEOSGeometry *inter = GEOSIntersection_r(h, ci, cj);
@@ -1302,7 +1283,7 @@ static pc_status check_crossing(pc_ctx *ctx, const struct cross_job *job,
     char ka[256], kb[256], msg[1024];
     pc_finding fd = pc_finding_init("line.undeclared_crossing",
                                     job->o->severity);
-    set_pair(&fd, job->la, i, job->lb, j, 0, ka, kb, sizeof ka);
+    pc_rules_pair_keys(&fd, job->la, i, job->lb, j, 0, ka, kb, sizeof ka);
     fd.tolerance_m2 = job->o->tolerance_m;
     fd.unit = "m";
     fd.message = msg;

@@ -18,25 +18,6 @@ struct overlap_job {
     int self;
 };
 
-/* Fills the pair part of a finding with keys in a fixed order (the smaller
- * key first within a layer) so the id does not depend on FIDs. */
-static void pair_keys(const struct overlap_job *job, size_t i, size_t j,
-                      pc_finding *fd, char *ka, char *kb, size_t n)
-{
-    pc_rules_key(job->la, i, ka, n);
-    pc_rules_key(job->lb, j, kb, n);
-    const pc_feature *fa = &job->la->layer->features[i];
-    const pc_feature *fb = &job->lb->layer->features[j];
-    int swap = job->self && strcmp(ka, kb) > 0;
-    fd->layer = job->la->id;
-    fd->layer2 = job->lb->id;
-    fd->key = swap ? kb : ka;
-    fd->key2 = swap ? ka : kb;
-    fd->fid = swap ? fb->fid : fa->fid;
-    fd->fid2 = swap ? fa->fid : fb->fid;
-    fd->repaired = fa->repaired || fb->repaired;
-}
-
 static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
                                size_t count, void *arg, pc_findings *out)
 {
@@ -54,7 +35,8 @@ static pc_status overlap_chunk(pc_ctx *ctx, int worker, size_t first,
         const GEOSGeometry *gj = job->lb->layer->features[j].geom;
         char ka[256], kb[256], msg[1024];
         pc_finding fd = pc_finding_init(o->rule, o->severity);
-        pair_keys(job, i, j, &fd, ka, kb, sizeof ka);
+        pc_rules_pair_keys(&fd, job->la, i, job->lb, j, job->self, ka, kb,
+                           sizeof ka);
         fd.message = msg;
         pc_status st;
         if (o->duplicates && job->self &&

@@ -170,6 +170,24 @@ const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf,
     return pc_feature_key(l->layer, l->key, i, buf, n);
 }
 
+void pc_rules_pair_keys(pc_finding *fd, const struct rlayer *la, size_t i,
+                        const struct rlayer *lb, size_t j, int self, char *ka,
+                        char *kb, size_t n)
+{
+    pc_rules_key(la, i, ka, n);
+    pc_rules_key(lb, j, kb, n);
+    const pc_feature *fa = &la->layer->features[i];
+    const pc_feature *fb = &lb->layer->features[j];
+    int swap = self && strcmp(ka, kb) > 0;
+    fd->layer = la->id;
+    fd->layer2 = lb->id;
+    fd->key = swap ? kb : ka;
+    fd->key2 = swap ? ka : kb;
+    fd->fid = swap ? fb->fid : fa->fid;
+    fd->fid2 = swap ? fa->fid : fb->fid;
+    fd->repaired = fa->repaired || fb->repaired;
+}
+
 /* Feature filter: 1 when feature i of l passes `w`. */
 static int passes(const struct rlayer *l, int field, const pc_where *w,
                   size_t i)

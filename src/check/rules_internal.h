@@ -40,6 +40,12 @@ pc_status pc_rules_need_pairs(pc_ctx *ctx, pc_rules *r, int a, int b,
                               const pc_pairs **out);
 void pc_rules_forget_layer(pc_rules *r, int i);
 const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf, size_t n);
+/* Fills the pair part of a finding (keys written into ka, kb of size n);
+ * within one layer (self) the smaller key comes first, so the id does not
+ * depend on FIDs. */
+void pc_rules_pair_keys(pc_finding *fd, const struct rlayer *la, size_t i,
+                        const struct rlayer *lb, size_t j, int self, char *ka,
+                        char *kb, size_t n);
 pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
                               const pc_where *w, uint8_t **mask);
 /* Final areas of `rule`'s findings from index `from` on, by `method`;
