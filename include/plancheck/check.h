@@ -5,6 +5,7 @@
 
 #include "findings.h"
 #include "measure.h"
+#include "units.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -366,6 +367,200 @@ typedef struct pc_crossing_opts {
 pc_status pc_rules_crossings(pc_ctx *ctx, pc_rules *rules, int a, int b,
                              int points, const pc_crossing_opts *opts,
                              pc_findings *out);
+
+/* ---- plan reconciliation (src/check/reconcile.c) -------------------------
+ * The plan's own figures, as the plan file states them (`figures:`),
+ * against the data and against each other. Areas follow the session's
+ * area method; tolerances are those of area.declared (pc_tolerance), with
+ * approx_rel_pct when any figure compared is printed with 约. */
+
+/* A figure as the plan file prints it ("约65.77 平方公里"). */
+typedef struct pc_stated_area {
+    double value;        /* in `unit` */
+    pc_unit unit;
+    int approx;          /* printed with 约 */
+    const char *text;    /* as written, for messages */
+} pc_stated_area;
+
+/* At most / at least this much land of one class in a zone. The class is
+ * a 用地用海 code or name (landuse.h: parcels whose class attribute is that
+ * class or one of its subclasses count) or, when the table knows neither,
+ * a value of the class attribute compared as text. */
+typedef struct pc_quota {
+    const char *cls;
+    int has_at_most, has_at_least;
+    pc_stated_area at_most, at_least;
+    int line;            /* plan file line, for messages; 0: none */
+} pc_quota;
+
+/* One zone of the plan and what the plan says about it. */
+typedef struct pc_zone_figure {
+    const char *key;              /* zone key in the zones layer */
+    int has_area;
+    pc_stated_area area;
+    const char *const *children;  /* keys of its parts, or NULL */
+    size_t nchildren;
+    int children_sum;             /* the parts must add up to the zone (else
+                                     they must only lie inside it) */
+    const pc_quota *quotas;
+    size_t nquotas;
+    const char *source;           /* where the plan prints it ("L53"), for
+                                     messages, or NULL */
+    int line;                     /* plan file line; 0: none */
+} pc_zone_figure;
+
+typedef struct pc_zone_figure_opts {
+    pc_severity severity;
+    pc_tolerance tol;
+    double inside_tolerance_m2;   /* parts outside the parent up to this
+                                     area are noise */
+} pc_zone_figure_opts;
+
+/* The zones against the plan's figures. Rule ids:
+ *   figure.area          the zone's area differs from the plan's figure
+ *                        (measured/declared/diff in m2, the zone as
+ *                        geometry)
+ *   figure.children_sum  the parts' figures (a part without one: its
+ *                        area) add up to other than the zone's figure
+ *                        (its area when it has none); declared_m2 the
+ *                        zone's, measured_m2 the sum
+ *   figure.child_outside a part lies partly outside its zone: the part
+ *                        outside and its area; key2 the part
+ *   figure.no_zone       a key (zone or part) names no feature
+ *   figure.cycle         a zone is its own ancestor through `children`
+ * `zones` is a layer of the session. */
+pc_status pc_rules_zone_figures(pc_ctx *ctx, pc_rules *rules, int zones,
+                                const pc_zone_figure *figs, size_t nfigs,
+                                const pc_zone_figure_opts *opts,
+                                pc_findings *out);
+
+typedef struct pc_capacity_opts {
+    pc_severity severity;
+    pc_tolerance tol;
+    const char *zone_field;   /* parcels' attribute naming their zone (a
+                                 zone counts the parcels of its parts,
+                                 through `children`); NULL: a parcel lies
+                                 in every zone holding more than half of
+                                 its area */
+    const char *class_field;  /* quotas: the parcels' land-use attribute;
+                                 NULL: quotas not checked */
+    const pc_area_decl *decls;/* the parcels' declared figures: a parcel
+                                 counts with the first one it has, else
+                                 with its measured area */
+    size_t ndecls;
+    int capacity;             /* check capacity (else quotas only) */
+} pc_capacity_opts;
+
+/* Parcels of `parcels` per zone of `zones` against the zone's figure (its
+ * area when it has none) and quotas. Rule ids:
+ *   capacity.exceeded  the parcels of a zone add up to more than the zone
+ *                      (measured_m2 the sum, declared_m2 the zone)
+ *   quota.above / quota.below   a class's parcels in a zone add up to more
+ *                      than at_most / less than at_least; field the class
+ *   figure.no_zone     as above */
+pc_status pc_rules_capacity(pc_ctx *ctx, pc_rules *rules, int zones,
+                            int parcels, const pc_zone_figure *figs,
+                            size_t nfigs, const pc_capacity_opts *opts,
+                            pc_findings *out);
+
+/* key.duplicate: a key held by more than one feature of `layer`, one
+ * finding per feature after the first (FID order), naming the first
+ * (fid2), saying whether the attributes and the geometry are the same
+ * and, if not, which fields differ. Features keyed by FID never are. */
+pc_status pc_rules_duplicate_keys(pc_ctx *ctx, pc_rules *rules, int layer,
+                                  pc_severity severity, pc_findings *out);
+
+/* area.units_disagree: a feature's declared figures (the layer's
+ * declared_area list, in different units or not) disagree with each
+ * other beyond tolerance, whatever its geometry: declared_m2 the first
+ * figure, measured_m2 the other, field the other's value field.
+ * check->decls must name at least two figures. */
+pc_status pc_check_figures_agree(pc_ctx *ctx, const pc_layer *layer,
+                                 const pc_area_check *check,
+                                 pc_findings *out);
+
+/* ---- custom SQL rules (src/check/sql.c) ------------------------------------
+ * A rule written in SQL by the planner: a SELECT evaluated by GDAL's SQLite
+ * dialect, with SpatiaLite's functions, over every layer of the session
+ * (a table per layer named by its plan id, in the working CRS, with the
+ * layer's fields and its geometry as column "geometry"). Each row is a
+ * finding "sql.<id>": columns `key` (required), `key2`, `layer2`,
+ * `message`, `value` (a number, as measured_m2), and the row's geometry
+ * (when polygonal, its area by the session's method is measured_m2 unless
+ * `value` is given). */
+typedef struct pc_sql_opts {
+    const char *id;          /* the rule's own id: findings are sql.<id> */
+    pc_severity severity;
+    const char *layer;       /* plan layer id the key column names; NULL */
+    const char *query;       /* placeholders already expanded */
+} pc_sql_opts;
+
+pc_status pc_rules_sql(pc_ctx *ctx, pc_rules *rules, const pc_sql_opts *opts,
+                       pc_findings *out);
+
+/* A placeholder of a query: {name} becomes `value` quoted as an SQL
+ * identifier ("a""b") or, when !identifier, as a literal ('it''s'). */
+typedef struct pc_sql_param {
+    const char *name;
+    const char *value;
+    int identifier;
+} pc_sql_param;
+
+/* Expands {name} placeholders; {{ and }} stand for { and }. An unknown
+ * name or an unclosed brace is PC_ERR_INPUT naming it. *out malloc'ed. */
+pc_status pc_sql_expand(pc_ctx *ctx, const char *query,
+                        const pc_sql_param *params, size_t nparams,
+                        char **out);
+
+/* ---- regional rules (src/check/regional.c) -------------------------------
+ * Regional plans place hubs and lines at the scale of cities: distances
+ * and lengths in metres, planar in the working CRS. */
+
+typedef struct pc_near_opts {
+    pc_severity severity;
+    double max_distance_m;       /* allowed distance */
+    const char *distance_field;  /* per-feature allowed distance (m) of
+                                    `layer`; NULL or NULL value:
+                                    max_distance_m */
+    const char *ref_field;       /* field of `layer` listing the keys of the
+                                    target features it must be near (split
+                                    as pc_crossing_opts.crossed_field);
+                                    NULL or empty: the nearest feature of
+                                    `target` */
+    pc_where where;              /* features of `layer` taking part */
+    pc_where where_target;       /* features of `target` that count */
+} pc_near_opts;
+
+/* Each feature of `layer` (hubs) must lie within its allowed distance of
+ * `target` (lines). Rule ids:
+ *   near.too_far      farther than allowed: measured_m2 the distance (m),
+ *                     tolerance_m2 the allowed one, geometry the shortest
+ *                     line between them, key2 the target feature (the
+ *                     nearest, or the one named)
+ *   near.unknown_ref  a key in ref_field names no feature of `target`
+ *   near.geometry     the feature has no geometry */
+pc_status pc_rules_near(pc_ctx *ctx, pc_rules *rules, int layer, int target,
+                        const pc_near_opts *opts, pc_findings *out);
+
+typedef struct pc_lines_within_opts {
+    pc_severity severity;
+    double tolerance_m;          /* length outside up to this is noise */
+    double min_inside_pct;       /* 0: only tolerance_m applies; else the
+                                    share of the length that must lie
+                                    inside (e.g. 90) */
+    pc_where where;              /* lines taking part (e.g. not linking) */
+    pc_where where_container;    /* polygons that count (member cities) */
+} pc_lines_within_opts;
+
+/* Each line of `lines` must lie inside the union of the polygons of
+ * `container`. Rule ids:
+ *   line.outside   the part outside (geometry), its length (measured_m2,
+ *                  m), the share inside in the message
+ *   line.geometry  NULL, empty or non-linear geometry */
+pc_status pc_rules_lines_within(pc_ctx *ctx, pc_rules *rules, int lines,
+                                int container,
+                                const pc_lines_within_opts *opts,
+                                pc_findings *out);
 
 #ifdef __cplusplus
 }
