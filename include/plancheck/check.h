@@ -479,39 +479,6 @@ pc_status pc_check_figures_agree(pc_ctx *ctx, const pc_layer *layer,
                                  const pc_area_check *check,
                                  pc_findings *out);
 
-/* ---- custom SQL rules (src/check/sql.c) ------------------------------------
- * A rule written in SQL by the planner: a SELECT evaluated by GDAL's SQLite
- * dialect, with SpatiaLite's functions, over every layer of the session
- * (a table per layer named by its plan id, in the working CRS, with the
- * layer's fields and its geometry as column "geometry"). Each row is a
- * finding "sql.<id>": columns `key` (required), `key2`, `layer2`,
- * `message`, `value` (a number, as measured_m2), and the row's geometry
- * (when polygonal, its area by the session's method is measured_m2 unless
- * `value` is given). */
-typedef struct pc_sql_opts {
-    const char *id;          /* the rule's own id: findings are sql.<id> */
-    pc_severity severity;
-    const char *layer;       /* plan layer id the key column names; NULL */
-    const char *query;       /* placeholders already expanded */
-} pc_sql_opts;
-
-pc_status pc_rules_sql(pc_ctx *ctx, pc_rules *rules, const pc_sql_opts *opts,
-                       pc_findings *out);
-
-/* A placeholder of a query: {name} becomes `value` quoted as an SQL
- * identifier ("a""b") or, when !identifier, as a literal ('it''s'). */
-typedef struct pc_sql_param {
-    const char *name;
-    const char *value;
-    int identifier;
-} pc_sql_param;
-
-/* Expands {name} placeholders; {{ and }} stand for { and }. An unknown
- * name or an unclosed brace is PC_ERR_INPUT naming it. *out malloc'ed. */
-pc_status pc_sql_expand(pc_ctx *ctx, const char *query,
-                        const pc_sql_param *params, size_t nparams,
-                        char **out);
-
 /* ---- regional rules (src/check/regional.c) -------------------------------
  * Regional plans place hubs and lines at the scale of cities: distances
  * and lengths in metres, planar in the working CRS. */
