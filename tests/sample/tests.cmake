@@ -2,3 +2,5 @@
 find_program(PYTHON3 python3 REQUIRED)
 add_test(NAME sample.reproducible
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_sample_reproducible.sh ${PROJECT_SOURCE_DIR})
+add_test(NAME sample.jinliwen.reproducible
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_jinliwen_reproducible.sh ${PROJECT_SOURCE_DIR})
