@@ -1,0 +1,783 @@
+/* reconcile.c: check stage: the plan's own figures (`figures:`) against the
+ * data and against each other. A zone's printed area against its polygon;
+ * the parts of a zone against the whole (their figures must add up, their
+ * polygons must lie inside); the parcels of a zone against its capacity and
+ * its land-use quotas; keys held by more than one feature; and two printed
+ * figures of one feature against each other.
+ *
+ * Zones are few (tens to hundreds): they live in small sorted tables and a
+ * graph of the plan's `children` lists, walked with visited marks so that a
+ * cycle in the plan never loops. Parcels may be a million: they are visited
+ * once (capacity) or sorted once (duplicate keys). Messages say every
+ * figure as the plan prints it, then in m². */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figure.h"
+#include "plancheck/units.h"
+#include "rules_internal.h"
+
+#define NONE SIZE_MAX
+
+/* ---- text of figures ------------------------------------------------------ */
+
+/* A value in some unit for messages: about six significant digits, no
+ * trailing zeros ("5100", "65.77", "3733.33"). */
+static void fmt_value(char *buf, size_t n, double v)
+{
+    int dec = 0;
+    if (v != 0 && isfinite(v)) {
+        int mag = (int)floor(log10(fabs(v)));
+        dec = mag >= 5 ? 0 : mag <= 1 ? 4 : 5 - mag;
+    }
+    snprintf(buf, n, "%.*f", dec, v);
+    if (strchr(buf, '.')) {
+        size_t len = strlen(buf);
+        while (len > 0 && buf[len - 1] == '0')
+            buf[--len] = '\0';
+        if (len > 0 && buf[len - 1] == '.')
+            buf[--len] = '\0';
+    }
+}
+
+/* A stated figure in m², or 0 when it is not usable (not a finite
+ * non-negative number, or no known unit): such a figure counts as none. */
+static int stated_m2(const pc_stated_area *s, double *m2)
+{
+    if (!isfinite(s->value) || s->value < 0 ||
+        (unsigned)s->unit >= (unsigned)PC_UNIT_COUNT)
+        return 0;
+    *m2 = pc_unit_to_m2(s->value, s->unit);
+    return isfinite(*m2);
+}
+
+/* A stated figure as printed: its text, with 约 and the unit added when the
+ * text leaves them out ("约5600 亩"); the value and unit without a text. */
+static const char *stated_text(const pc_stated_area *s, char *buf, size_t n)
+{
+    char v[64];
+    const char *t = s->text;
+    if (!t || !*t) {
+        fmt_value(v, sizeof v, s->value);
+        t = v;
+    }
+    size_t len = strlen(t);
+    int bare = len > 0 && ((t[len - 1] >= '0' && t[len - 1] <= '9') ||
+                           t[len - 1] == '.');
+    snprintf(buf, n, "%s%s%s%s", s->approx && !strstr(t, "约") ? "约" : "", t,
+             bare ? " " : "", bare ? pc_unit_name_zh(s->unit) : "");
+    return buf;
+}
+
+/* An amount in m², and in unit u as well unless u is m²:
+ * "3400000.0 m2 (5100 亩)". */
+static const char *m2_text(double m2, pc_unit u, char *buf, size_t n)
+{
+    if (u == PC_UNIT_M2 || (unsigned)u >= (unsigned)PC_UNIT_COUNT) {
+        snprintf(buf, n, "%.1f m2", m2);
+    } else {
+        char v[64];
+        fmt_value(v, sizeof v, pc_unit_from_m2(m2, u));
+        snprintf(buf, n, "%.1f m2 (%s %s)", m2, v, pc_unit_name_zh(u));
+    }
+    return buf;
+}
+
+/* " (L1309)": where the plan prints a figure, else its plan file line, or
+ * nothing. */
+static const char *where_text(const char *source, int line, char *buf,
+                              size_t n)
+{
+    if (source && *source)
+        snprintf(buf, n, " (%s)", source);
+    else if (line > 0)
+        snprintf(buf, n, " (plan file line %d)", line);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+/* " (8.9 %)": a difference as a share of its reference, or "" when the
+ * reference is 0. */
+static const char *pct_text(double diff, double ref, char *buf, size_t n)
+{
+    if (ref > 0)
+        snprintf(buf, n, " (%.1f %%)", 100.0 * fabs(diff) / ref);
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+/* ---- small shared pieces ------------------------------------------------- */
+
+/* Equal strings, NULL equal to NULL only. */
+static int streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* 1 for a non-empty polygon or multipolygon: what has an area. */
+static int is_polygonal(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    if (!g || GEOSisEmpty_r(h, g) != 0)
+        return 0;
+    int t = GEOSGeomTypeId_r(h, g);
+    return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+}
+
+/* Area of a feature's polygon by the session's method; NAN without one. */
+static pc_status feature_area(pc_ctx *ctx, pc_rules *r, const GEOSGeometry *g,
+                              double *area)
+{
+    *area = NAN;
+    if (!is_polygonal(pc_ctx_geos(ctx), g))
+        return PC_OK;
+    return pc_area_calc_area(ctx, r->calc, g, r->method, area);
+}
+
+/* A finding's copy of a feature's geometry (NULL stays NULL). */
+static GEOSGeometry *clone_or_null(pc_ctx *ctx, const GEOSGeometry *g)
+{
+    return g ? GEOSGeom_clone_r(pc_ctx_geos(ctx), g) : NULL;
+}
+
+/* 1 when `out` already holds a finding of `rule` about layer/key/key2:
+ * both zone rules report a missing zone, and a run calling both (or a plan
+ * listing a zone twice) should say it once. Missing zones are few. */
+static int has_finding(const pc_findings *out, const char *rule,
+                       const char *layer, const char *key, const char *key2)
+{
+    for (size_t k = 0; k < out->n; k++) {
+        const pc_finding *x = &out->items[k];
+        if (streq(x->rule, rule) && streq(x->layer, layer) &&
+            streq(x->key, key) && streq(x->key2, key2))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- keys of a layer ------------------------------------------------------ */
+
+struct kentry {
+    const char *key;
+    int64_t fid;
+    uint32_t index;
+};
+
+struct ktable {
+    struct kentry *e;
+    size_t n;
+    char *store; /* formatted keys of number fields and FIDs */
+};
+
+#define KEY_SLOT 48 /* "fid:-9223372036854775808", %.17g numbers */
+
+/* By key, then FID: the first of a run holds the key first. */
+static int cmp_kentry(const void *pa, const void *pb)
+{
+    const struct kentry *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    if (c)
+        return c;
+    if (a->fid != b->fid)
+        return a->fid < b->fid ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Every feature's key (as pc_rules_key writes it) sorted by key, then FID:
+ * text keys borrowed, others formatted into the table's store. With
+ * skip_fid the features keyed by FID (no key field, NULL or empty value)
+ * are left out: they cannot repeat. */
+static pc_status key_table(pc_ctx *ctx, const struct rlayer *l, int skip_fid,
+                           struct ktable *t)
+{
+    const pc_layer *layer = l->layer;
+    size_t n = layer->nfeatures;
+    memset(t, 0, sizeof *t);
+    if (skip_fid && l->key < 0)
+        return PC_OK;
+    int text = l->key >= 0 && layer->fields[l->key].type == PC_FIELD_TEXT;
+    t->e = malloc((n ? n : 1) * sizeof *t->e);
+    if (!text || !skip_fid)
+        t->store = malloc((n ? n : 1) * KEY_SLOT);
+    if (!t->e || ((!text || !skip_fid) && !t->store)) {
+        free(t->e);
+        free(t->store);
+        memset(t, 0, sizeof *t);
+        return PC_OOM(ctx);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pc_feature *f = &layer->features[i];
+        const char *k = NULL;
+        if (l->key >= 0 && !f->values[l->key].is_null) {
+            if (text)
+                k = f->values[l->key].s;
+            else
+                k = pc_value_text(layer, (size_t)l->key, &f->values[l->key],
+                                  t->store + KEY_SLOT * i, KEY_SLOT);
+        }
+        if (!k || !*k) {
+            if (skip_fid)
+                continue;
+            k = pc_feature_key(layer, -1, i, t->store + KEY_SLOT * i,
+                               KEY_SLOT);
+        }
+        t->e[t->n++] = (struct kentry){k, f->fid, (uint32_t)i};
+    }
+    if (t->n > 1)
+        qsort(t->e, t->n, sizeof *t->e, cmp_kentry);
+    return PC_OK;
+}
+
+/* Frees what a key table owns (not the borrowed text keys). */
+static void ktable_free(struct ktable *t)
+{
+    free(t->e);
+    free(t->store);
+    memset(t, 0, sizeof *t);
+}
+
+/* The feature with this key (the first by FID when several hold it), or
+ * NONE. */
+static size_t kfind(const struct ktable *t, const char *key)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->e[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n && strcmp(t->e[lo].key, key) == 0 ? t->e[lo].index
+                                                       : NONE;
+}
+
+/* ---- the zones the figures speak of -------------------------------------- */
+
+/* Every key that is a figure's or a part's, once, sorted, as the nodes of
+ * the `children` graph: the figures of each node (input order), its
+ * children (sorted, once each) and its parents; and its zone feature and
+ * measured area. */
+struct graph {
+    const char **key;
+    size_t n;
+    size_t *fstart, *fig;   /* figures of node k: fig[fstart[k] .. fstart[k+1]) */
+    size_t *kstart, *kid;   /* children of node k */
+    size_t *pstart, *par;   /* parents of node k */
+    size_t *feat;           /* zone feature, or NONE */
+    double *area;           /* its area by the session's method, or NAN */
+};
+
+/* Frees a graph; safe on one that failed half built. */
+static void graph_free(struct graph *g)
+{
+    free(g->key);
+    free(g->fstart);
+    free(g->fig);
+    free(g->kstart);
+    free(g->kid);
+    free(g->pstart);
+    free(g->par);
+    free(g->feat);
+    free(g->area);
+    memset(g, 0, sizeof *g);
+}
+
+/* qsort/bsearch order of key pointers, and of node indices. */
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Node of a key, or NONE. */
+static size_t gfind(const struct graph *g, const char *key)
+{
+    if (!key)
+        return NONE;
+    const char **hit = bsearch(&key, g->key, g->n, sizeof *g->key, cmp_strp);
+    return hit ? (size_t)(hit - g->key) : NONE;
+}
+
+/* Prefix sums of per-node counts held at start[k + 1]. */
+static void prefix(size_t *start, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        start[k + 1] += start[k];
+}
+
+/* Builds the graph of `figs` over the zones layer l (its key table zt):
+ * the nodes from the keys, the figures and edges by counting sort (a plan
+ * lists few), each node's zone feature and area. Figures or parts without
+ * a key are left out. */
+static pc_status graph_build(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
+                             const struct ktable *zt,
+                             const pc_zone_figure *figs, size_t nfigs,
+                             struct graph *g)
+{
+    memset(g, 0, sizeof *g);
+    size_t nkeys = 0, nedges = 0;
+    for (size_t f = 0; f < nfigs; f++) {
+        if (!figs[f].key)
+            continue;
+        nkeys++;
+        for (size_t c = 0; figs[f].children && c < figs[f].nchildren; c++)
+            if (figs[f].children[c]) {
+                nkeys++;
+                nedges++;
+            }
+    }
+    g->key = malloc((nkeys ? nkeys : 1) * sizeof *g->key);
+    if (!g->key)
+        return PC_OOM(ctx);
+    for (size_t f = 0; f < nfigs; f++) {
+        if (!figs[f].key)
+            continue;
+        g->key[g->n++] = figs[f].key;
+        for (size_t c = 0; figs[f].children && c < figs[f].nchildren; c++)
+            if (figs[f].children[c])
+                g->key[g->n++] = figs[f].children[c];
+    }
+    if (g->n > 1)
+        qsort(g->key, g->n, sizeof *g->key, cmp_strp);
+    size_t w = 0;
+    for (size_t k = 0; k < g->n; k++)
+        if (w == 0 || strcmp(g->key[w - 1], g->key[k]) != 0)
+            g->key[w++] = g->key[k];
+    g->n = w;
+    size_t n = g->n;
+    g->fstart = calloc(n + 1, sizeof *g->fstart);
+    g->kstart = calloc(n + 1, sizeof *g->kstart);
+    g->pstart = calloc(n + 1, sizeof *g->pstart);
+    g->fig = malloc((nfigs ? nfigs : 1) * sizeof *g->fig);
+    g->kid = malloc((nedges ? nedges : 1) * sizeof *g->kid);
+    g->par = malloc((nedges ? nedges : 1) * sizeof *g->par);
+    g->feat = malloc((n ? n : 1) * sizeof *g->feat);
+    g->area = malloc((n ? n : 1) * sizeof *g->area);
+    size_t *cur = malloc((n + 1) * 3 * sizeof *cur);
+    if (!g->fstart || !g->kstart || !g->pstart || !g->fig || !g->kid ||
+        !g->par || !g->feat || !g->area || !cur) {
+        free(cur);
+        graph_free(g);
+        return PC_OOM(ctx);
+    }
+    /* counts, offsets, then fills in input order */
+    for (size_t f = 0; f < nfigs; f++) {
+        size_t a = gfind(g, figs[f].key);
+        if (a == NONE)
+            continue;
+        g->fstart[a + 1]++;
+        for (size_t c = 0; figs[f].children && c < figs[f].nchildren; c++) {
+            size_t b = gfind(g, figs[f].children[c]);
+            if (b == NONE)
+                continue;
+            g->kstart[a + 1]++;
+            g->pstart[b + 1]++;
+        }
+    }
+    prefix(g->fstart, n);
+    prefix(g->kstart, n);
+    prefix(g->pstart, n);
+    size_t *fc = cur, *kc = cur + n + 1, *pcur = cur + 2 * (n + 1);
+    memcpy(fc, g->fstart, (n + 1) * sizeof *fc);
+    memcpy(kc, g->kstart, (n + 1) * sizeof *kc);
+    memcpy(pcur, g->pstart, (n + 1) * sizeof *pcur);
+    for (size_t f = 0; f < nfigs; f++) {
+        size_t a = gfind(g, figs[f].key);
+        if (a == NONE)
+            continue;
+        g->fig[fc[a]++] = f;
+        for (size_t c = 0; figs[f].children && c < figs[f].nchildren; c++) {
+            size_t b = gfind(g, figs[f].children[c]);
+            if (b == NONE)
+                continue;
+            g->kid[kc[a]++] = b;
+            g->par[pcur[b]++] = a;
+        }
+    }
+    free(cur);
+    /* children once each, in key order: a part listed twice is one edge,
+     * and the walks below do not depend on the plan's order */
+    w = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t s = g->kstart[k], e = g->kstart[k + 1];
+        if (e - s > 1)
+            qsort(g->kid + s, e - s, sizeof *g->kid, cmp_size);
+        g->kstart[k] = w;
+        for (size_t q = s; q < e; q++)
+            if (q == s || g->kid[q] != g->kid[q - 1])
+                g->kid[w++] = g->kid[q];
+    }
+    g->kstart[n] = w;
+    for (size_t k = 0; k < n; k++) {
+        g->feat[k] = kfind(zt, g->key[k]);
+        g->area[k] = NAN;
+        if (g->feat[k] == NONE)
+            continue;
+        pc_status st = feature_area(ctx, r, l->layer->features[g->feat[k]].geom,
+                                    &g->area[k]);
+        if (st != PC_OK) {
+            graph_free(g);
+            return st;
+        }
+    }
+    return PC_OK;
+}
+
+/* The first figure of node k that states an area, or NULL. */
+static const pc_zone_figure *stated_fig(const struct graph *g,
+                                        const pc_zone_figure *figs, size_t k,
+                                        double *m2)
+{
+    for (size_t q = g->fstart[k]; q < g->fstart[k + 1]; q++) {
+        const pc_zone_figure *f = &figs[g->fig[q]];
+        if (f->has_area && stated_m2(&f->area, m2))
+            return f;
+    }
+    return NULL;
+}
+
+/* ---- findings about zones ------------------------------------------------- */
+
+/* The common part of a finding about zone node k. */
+static pc_finding zone_finding(const char *rule, pc_severity sev,
+                               const struct rlayer *l, const struct graph *g,
+                               size_t k, const char *key)
+{
+    pc_finding fd = pc_finding_init(rule, sev);
+    fd.layer = l->id;
+    fd.key = (char *)key;
+    if (k != NONE && g->feat[k] != NONE)
+        fd.fid = l->layer->features[g->feat[k]].fid;
+    return fd;
+}
+
+/* figure.no_zone for `key` (a figure's zone), or for part `part` of it
+ * (part non-NULL), once per findings list. */
+static pc_status no_zone(pc_ctx *ctx, const struct rlayer *l,
+                         const struct graph *g, const pc_zone_figure *fig,
+                         const char *part, pc_severity sev, pc_findings *out)
+{
+    if (has_finding(out, "figure.no_zone", l->id, fig->key, part))
+        return PC_OK;
+    char msg[1024], wh[128];
+    pc_finding fd = zone_finding("figure.no_zone", sev, l, g,
+                                 part ? gfind(g, fig->key) : NONE, fig->key);
+    where_text(fig->source, fig->line, wh, sizeof wh);
+    if (part) {
+        fd.layer2 = l->id;
+        fd.key2 = (char *)part;
+        snprintf(msg, sizeof msg, "%s%s lists part %s, but no feature of %s "
+                 "has key %s", fig->key, wh, part, l->id, part);
+    } else {
+        snprintf(msg, sizeof msg, "the plan gives figures for zone %s%s, but "
+                 "no feature of %s has key %s", fig->key, wh, l->id, fig->key);
+    }
+    fd.message = msg;
+    return pc_findings_add(ctx, out, &fd);
+}
+
+/* figure.area: the zone's measured area against its stated figure. */
+static pc_status check_area(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
+                            const struct graph *g, size_t a,
+                            const pc_zone_figure *fig,
+                            const pc_zone_figure_opts *o, pc_findings *out)
+{
+    double declared, m = g->area[a];
+    if (!fig->has_area || !stated_m2(&fig->area, &declared) || isnan(m))
+        return PC_OK;
+    double tol = pc_figure_tolerance(o->tol.abs_m2, o->tol.rel_pct,
+                                     o->tol.approx_rel_pct, fig->area.approx,
+                                     declared);
+    double diff = m - declared;
+    if (fabs(diff) <= tol)
+        return PC_OK;
+    char msg[1024], ftext[256], mt[128], wh[128];
+    const char *method = pc_area_method_name(r->method);
+    pc_finding fd = zone_finding("figure.area", o->severity, l, g, a, fig->key);
+    fd.measured_m2 = m;
+    fd.declared_m2 = declared;
+    fd.diff_m2 = diff;
+    fd.diff_pct = declared > 0 ? 100.0 * diff / declared : NAN;
+    fd.tolerance_m2 = tol;
+    fd.unit = (char *)pc_unit_name_zh(fig->area.unit);
+    fd.declared_value = fig->area.value;
+    fd.method = (char *)method;
+    char pt[32] = "";
+    if (declared > 0)
+        snprintf(pt, sizeof pt, " (%+.1f %%)", fd.diff_pct);
+    snprintf(msg, sizeof msg, "%s: %s area %s differs from the plan's %s "
+             "(%.1f m2) by %+.1f m2%s; tolerance %.1f m2%s", fig->key, method,
+             m2_text(m, fig->area.unit, mt, sizeof mt),
+             stated_text(&fig->area, ftext, sizeof ftext), declared, diff, pt,
+             tol,
+             where_text(fig->source, fig->line, wh, sizeof wh));
+    fd.message = msg;
+    fd.geom = clone_or_null(ctx, l->layer->features[g->feat[a]].geom);
+    return pc_findings_add(ctx, out, &fd);
+}
+
+/* figure.child_outside: the part of child b outside zone a, when larger
+ * than the tolerance. */
+static pc_status check_outside(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
+                               const struct graph *g, size_t a, size_t b,
+                               const pc_zone_figure *fig,
+                               const pc_zone_figure_opts *o, pc_findings *out)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    const pc_feature *zf = &l->layer->features[g->feat[a]];
+    const pc_feature *cf = &l->layer->features[g->feat[b]];
+    if (!is_polygonal(h, zf->geom) || !is_polygonal(h, cf->geom))
+        return PC_OK;
+    GEOSGeometry *d = GEOSDifference_r(h, cf->geom, zf->geom);
+    if (!d)
+        return pc_error(ctx, PC_ERR_INTERNAL, "%s: part %s less zone %s: "
+                        "GEOS: %s", l->id, g->key[b], fig->key,
+                        pc_ctx_geos_message(ctx));
+    double planar, area;
+    d = pc_polygonal_above(h, d, o->inside_tolerance_m2, &planar);
+    if (!d)
+        return PC_OK;
+    pc_status st = pc_area_calc_area(ctx, r->calc, d, r->method, &area);
+    if (st != PC_OK || !(area > o->inside_tolerance_m2)) {
+        GEOSGeom_destroy_r(h, d);
+        return st;
+    }
+    char msg[1024], wh[128];
+    pc_finding fd = zone_finding("figure.child_outside", o->severity, l, g, a,
+                                 fig->key);
+    fd.layer2 = l->id;
+    fd.key2 = (char *)g->key[b];
+    fd.fid2 = cf->fid;
+    fd.repaired = zf->repaired || cf->repaired;
+    fd.measured_m2 = area;
+    fd.tolerance_m2 = o->inside_tolerance_m2;
+    fd.method = (char *)pc_area_method_name(r->method);
+    snprintf(msg, sizeof msg, "%s, a part of %s%s, lies partly outside it: "
+             "%.1f m2 outside (%s); tolerance %.1f m2", g->key[b], fig->key,
+             where_text(fig->source, fig->line, wh, sizeof wh), area,
+             fd.method, o->inside_tolerance_m2);
+    fd.message = msg;
+    fd.geom = d;
+    return pc_findings_add(ctx, out, &fd);
+}
+
+/* figure.children_sum: the parts' figures (a part without one: its
+ * measured area) against the zone's figure (its area without one). */
+static pc_status check_sum(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
+                           const struct graph *g, size_t a,
+                           const pc_zone_figure *figs,
+                           const pc_zone_figure *fig,
+                           const pc_zone_figure_opts *o, pc_findings *out)
+{
+    double declared;
+    int approx = 0, stated = 0;
+    pc_unit unit = PC_UNIT_M2;
+    char ptext[384], ftext[256];
+    if (fig->has_area && stated_m2(&fig->area, &declared)) {
+        stated = 1;
+        approx = fig->area.approx;
+        unit = fig->area.unit;
+        snprintf(ptext, sizeof ptext, "%s (%.1f m2)",
+                 stated_text(&fig->area, ftext, sizeof ftext), declared);
+    } else if (!isnan(g->area[a])) {
+        declared = g->area[a];
+        snprintf(ptext, sizeof ptext, "(%s area %.1f m2)",
+                 pc_area_method_name(r->method), declared);
+    } else {
+        return PC_OK; /* neither figure nor polygon: nothing to add up to */
+    }
+    char parts[1024];
+    size_t plen = 0, listed = 0;
+    double sum = 0;
+    parts[0] = '\0';
+    for (size_t c = 0; c < fig->nchildren; c++) {
+        const char *ck = fig->children[c];
+        size_t b = gfind(g, ck);
+        if (b == NONE)
+            continue;
+        double m2;
+        const pc_zone_figure *cfig = stated_fig(g, figs, b, &m2);
+        int measured = 0;
+        if (cfig) {
+            approx |= cfig->area.approx;
+        } else if (!isnan(g->area[b])) {
+            m2 = g->area[b];
+            measured = 1;
+        } else {
+            return PC_OK; /* a part of unknown size: no sum to compare */
+        }
+        sum += m2;
+        if (listed++ < 8 && plen + 1 < sizeof parts)
+            plen += (size_t)snprintf(parts + plen, sizeof parts - plen,
+                                     "%s%s%s", listed > 1 ? ", " : "", ck,
+                                     measured ? " (measured)" : "");
+        else if (listed == 9 && plen + 1 < sizeof parts)
+            plen += (size_t)snprintf(parts + plen, sizeof parts - plen,
+                                     ", …");
+    }
+    if (listed == 0)
+        return PC_OK;
+    double tol = pc_figure_tolerance(o->tol.abs_m2, o->tol.rel_pct,
+                                     o->tol.approx_rel_pct, approx, declared);
+    double diff = sum - declared;
+    if (fabs(diff) <= tol)
+        return PC_OK;
+    char msg[2048], mt[128], pt[32], wh[128];
+    pc_finding fd = zone_finding("figure.children_sum", o->severity, l, g, a,
+                                 fig->key);
+    fd.measured_m2 = sum;
+    fd.declared_m2 = declared;
+    fd.diff_m2 = diff;
+    fd.diff_pct = declared > 0 ? 100.0 * diff / declared : NAN;
+    fd.tolerance_m2 = tol;
+    if (stated) {
+        fd.unit = (char *)pc_unit_name_zh(unit);
+        fd.declared_value = fig->area.value;
+    }
+    snprintf(msg, sizeof msg, "%s %s: its parts %s add up to %s, %.1f m2%s "
+             "%s; tolerance %.1f m2%s", fig->key, ptext, parts,
+             m2_text(sum, unit, mt, sizeof mt), fabs(diff),
+             pct_text(diff, declared, pt, sizeof pt),
+             diff < 0 ? "short" : "over", tol,
+             where_text(fig->source, fig->line, wh, sizeof wh));
+    fd.message = msg;
+    if (g->feat[a] != NONE)
+        fd.geom = clone_or_null(ctx, l->layer->features[g->feat[a]].geom);
+    return pc_findings_add(ctx, out, &fd);
+}
+
+/* figure.cycle, once for each back edge of a depth-first walk of the
+ * `children` graph (nodes and children in key order, so the walk does not
+ * depend on the plan's order): each is a different cycle, and every cycle
+ * of the plan meets at least one. The finding is about the cycle's
+ * smallest key, the path written from there. */
+static pc_status check_cycles(pc_ctx *ctx, const struct rlayer *l,
+                              const struct graph *g,
+                              const pc_zone_figure *figs, pc_severity sev,
+                              pc_findings *out)
+{
+    size_t n = g->n;
+    unsigned char *color = calloc(n ? n : 1, 1); /* 0 new, 1 open, 2 done */
+    size_t *stack = malloc((n ? n : 1) * sizeof *stack);
+    size_t *next = malloc((n ? n : 1) * sizeof *next);
+    size_t *pos = malloc((n ? n : 1) * sizeof *pos);
+    pc_status st = PC_OK;
+    if (!color || !stack || !next || !pos)
+        st = PC_OOM(ctx);
+    for (size_t s = 0; s < n && st == PC_OK; s++) {
+        if (color[s])
+            continue;
+        size_t top = 0;
+        stack[top++] = s;
+        color[s] = 1;
+        pos[s] = 0;
+        next[s] = g->kstart[s];
+        while (top > 0 && st == PC_OK) {
+            size_t u = stack[top - 1];
+            if (next[u] == g->kstart[u + 1]) {
+                color[u] = 2;
+                top--;
+                continue;
+            }
+            size_t v = g->kid[next[u]++];
+            if (color[v] == 0) {
+                color[v] = 1;
+                pos[v] = top;
+                next[v] = g->kstart[v];
+                stack[top++] = v;
+                continue;
+            }
+            if (color[v] != 1)
+                continue;
+            /* back edge u -> v: the cycle is stack[pos[v] .. top) */
+            size_t first = pos[v], len = top - first, m = first;
+            for (size_t q = first; q < top; q++)
+                if (strcmp(g->key[stack[q]], g->key[stack[m]]) < 0)
+                    m = q;
+            char path[1024], wh[128];
+            size_t plen = 0;
+            for (size_t q = 0; q <= len && plen + 1 < sizeof path; q++) {
+                size_t node = stack[first + (m - first + q) % len];
+                plen += (size_t)snprintf(path + plen, sizeof path - plen,
+                                         "%s%s", q ? " -> " : "",
+                                         g->key[node]);
+            }
+            size_t mk = stack[m];
+            const pc_zone_figure *f =
+                g->fstart[mk] < g->fstart[mk + 1] ? &figs[g->fig[g->fstart[mk]]]
+                                                  : NULL;
+            char msg[1280];
+            pc_finding fd = zone_finding("figure.cycle", sev, l, g, mk,
+                                         g->key[mk]);
+            snprintf(msg, sizeof msg, "%s is its own ancestor through the "
+                     "plan's parts: %s%s", g->key[mk], path,
+                     f ? where_text(f->source, f->line, wh, sizeof wh) : "");
+            fd.message = msg;
+            st = pc_findings_add(ctx, out, &fd);
+        }
+    }
+    free(color);
+    free(stack);
+    free(next);
+    free(pos);
+    return st;
+}
+
+pc_status pc_rules_zone_figures(pc_ctx *ctx, pc_rules *r, int zones,
+                                const pc_zone_figure *figs, size_t nfigs,
+                                const pc_zone_figure_opts *opts,
+                                pc_findings *out)
+{
+    if (zones < 0 || zones >= r->nlayers)
+        return pc_error(ctx, PC_ERR_USAGE, "zone figures: no layer %d", zones);
+    if (!figs)
+        nfigs = 0;
+    const struct rlayer *l = &r->layers[zones];
+    struct ktable zt;
+    struct graph g;
+    pc_status st = key_table(ctx, l, 0, &zt);
+    if (st != PC_OK)
+        return st;
+    if ((st = graph_build(ctx, r, l, &zt, figs, nfigs, &g)) != PC_OK) {
+        ktable_free(&zt);
+        return st;
+    }
+    for (size_t f = 0; f < nfigs && st == PC_OK; f++) {
+        const pc_zone_figure *fig = &figs[f];
+        size_t a = gfind(&g, fig->key);
+        if (a == NONE)
+            continue; /* no key: nothing to check */
+        if (g.feat[a] == NONE)
+            st = no_zone(ctx, l, &g, fig, NULL, opts->severity, out);
+        else
+            st = check_area(ctx, r, l, &g, a, fig, opts, out);
+        for (size_t c = 0; fig->children && c < fig->nchildren && st == PC_OK;
+             c++) {
+            size_t b = gfind(&g, fig->children[c]);
+            if (b == NONE)
+                continue;
+            if (g.feat[b] == NONE)
+                st = no_zone(ctx, l, &g, fig, fig->children[c],
+                             opts->severity, out);
+            else if (g.feat[a] != NONE)
+                st = check_outside(ctx, r, l, &g, a, b, fig, opts, out);
+        }
+        if (st == PC_OK && fig->children_sum && fig->children &&
+            fig->nchildren > 0)
+            st = check_sum(ctx, r, l, &g, a, figs, fig, opts, out);
+    }
+    if (st == PC_OK)
+        st = check_cycles(ctx, l, &g, figs, opts->severity, out);
+    graph_free(&g);
+    ktable_free(&zt);
+    return st;
+}

@@ -1,0 +1,701 @@
+/* test_reconcile.c: the plan-reconciliation rules (check.h, "plan
+ * reconciliation": zone figures, parts adding up and lying inside, cycles,
+ * capacity and quotas, duplicate keys, figures of one feature against each
+ * other) on hand-built layers in EPSG:4549.
+ *
+ * Cases are written in local metres and moved to x 580000, y 3093000, as in
+ * test_rules.c; the area method is planar, so every area is a rectangle's,
+ * worked out here by hand. Tolerances are 1 m2 / 0.1 % / 2 % for 约
+ * throughout: a figure D is within when |measured - D| <= max(1, rel x D),
+ * and the cases sit just inside and just outside that edge.
+ *
+ * Sums that no finding would show are made visible by a figure of 0 m2
+ * (then any parcel at all exceeds it and the finding carries the sum).
+ * Expectation failures are collected and reported after the test has freed
+ * everything (nothing leaks under the sanitizers when a test fails).
+ * `test_reconcile 'test_cap*'` runs matching tests only. */
+#include "testutil.h"
+
+#include "plancheck/check.h"
+#include "plancheck/findings.h"
+#include "plancheck/units.h"
+
+#define X0 580000.0
+#define Y0 3093000.0
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define MU (2000.0 / 3.0)
+
+/* WKT of the rectangle [x0, x1] x [y0, y1] (local metres). */
+#define RECT(x0, y0, x1, y1)                                                 \
+    "POLYGON((" #x0 " " #y0 "," #x1 " " #y0 "," #x1 " " #y1 "," #x0 " " #y1 \
+    "," #x0 " " #y0 "))"
+
+/* ---- collected expectations -------------------------------------------- */
+
+static char g_err[16384];
+static size_t g_nerr;
+
+static void expect_failed(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void expect_failed(int line, const char *fmt, ...)
+{
+    size_t len = strlen(g_err);
+    g_nerr++;
+    if (len + 200 >= sizeof g_err)
+        return;
+    len += (size_t)snprintf(g_err + len, sizeof g_err - len, "  line %d: ",
+                            line);
+    va_list ap;
+    va_start(ap, fmt);
+    len += (size_t)vsnprintf(g_err + len, sizeof g_err - len, fmt, ap);
+    va_end(ap);
+    if (len + 1 < sizeof g_err) {
+        g_err[len] = '\n';
+        g_err[len + 1] = '\0';
+    }
+}
+
+#define EXPECT(cond, ...)                                                    \
+    do {                                                                     \
+        if (!(cond))                                                         \
+            expect_failed(__LINE__, __VA_ARGS__);                            \
+    } while (0)
+
+static void report(void)
+{
+    if (g_nerr)
+        fail_msg("%zu expectation(s) failed:\n%s", g_nerr, g_err);
+}
+
+/* ---- fixture ------------------------------------------------------------- */
+
+struct fx {
+    pc_ctx *ctx;
+    pc_crs *crs;
+};
+
+static int setup(void **state)
+{
+    struct fx *fx = calloc(1, sizeof *fx);
+    if (!fx || !(fx->ctx = pc_ctx_new()))
+        return -1;
+    pc_ctx_set_quiet(fx->ctx, 1);
+    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
+        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
+        return -1;
+    }
+    g_err[0] = '\0';
+    g_nerr = 0;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *fx = *state;
+    if (!fx)
+        return 0;
+    pc_crs_free(fx->crs);
+    pc_ctx_free(fx->ctx);
+    free(fx);
+    return 0;
+}
+
+/* ---- hand-built layers --------------------------------------------------- */
+
+/* One feature of any layer here: key (field "code"), local WKT (NULL: a
+ * NULL geometry), FID (0: its position + 1) and text attributes, NULL when
+ * not given. A list ends at the first entry with neither key nor WKT. */
+struct ft {
+    const char *key, *wkt;
+    int64_t fid;
+    const char *zone, *cls, *decl, *unit, *approx, *alt, *alt_unit, *f1, *f2,
+        *f3;
+};
+
+enum { F_CODE, F_ZONE, F_CLS, F_DECL, F_UNIT, F_APPROX, F_ALT, F_ALT_UNIT,
+       F_F1, F_F2, F_F3, F_COUNT };
+
+static const char *const field_names[F_COUNT] = {
+    "code", "zone", "cls", "decl_area", "unit", "approx", "alt_area",
+    "alt_unit", "f1", "f2", "f3"};
+
+static int shift_xy(double *x, double *y, void *arg)
+{
+    (void)arg;
+    *x += X0;
+    *y += Y0;
+    return 1;
+}
+
+/* Local WKT to a GEOS geometry at x 580000, y 3093000. */
+static GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
+    if (!g)
+        fail_msg("bad WKT in test: %s", wkt);
+    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_xy, NULL);
+    GEOSGeom_destroy_r(h, g);
+    assert_non_null(s);
+    return s;
+}
+
+static pc_layer *build(pc_ctx *ctx, const char *name, const struct ft *fs,
+                       size_t n)
+{
+    pc_layer *l = tu_layer_new(ctx, name, "EPSG:4549");
+    for (int k = 0; k < F_COUNT; k++)
+        assert_int_equal(tu_layer_add_field(l, field_names[k], PC_FIELD_TEXT),
+                         k);
+    for (size_t i = 0; i < n && (fs[i].key || fs[i].wkt); i++) {
+        pc_feature *f = tu_layer_add_feature(
+            ctx, l, fs[i].fid ? fs[i].fid : (int64_t)i + 1, NULL);
+        if (fs[i].wkt)
+            f->geom = local_geom(ctx, fs[i].wkt);
+        const char *v[F_COUNT] = {fs[i].key,    fs[i].zone,   fs[i].cls,
+                                  fs[i].decl,   fs[i].unit,   fs[i].approx,
+                                  fs[i].alt,    fs[i].alt_unit, fs[i].f1,
+                                  fs[i].f2,     fs[i].f3};
+        for (int k = 0; k < F_COUNT; k++)
+            if (v[k])
+                tu_set_text(f, (size_t)k, v[k]);
+    }
+    pc_layer_update_extent(ctx, l);
+    return l;
+}
+
+/* ---- sessions and findings ----------------------------------------------- */
+
+static pc_rules *session(struct fx *fx, int threads)
+{
+    pc_rules *r = NULL;
+    if (pc_rules_new(fx->ctx, fx->crs, PC_AREA_PLANAR, threads, NULL, NULL,
+                     &r) != PC_OK)
+        fail_msg("pc_rules_new: %s", pc_ctx_error(fx->ctx));
+    return r;
+}
+
+static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id,
+                     const char *key_field)
+{
+    int index = -1;
+    if (pc_rules_add_layer(fx->ctx, r, l, id, key_field, &index) != PC_OK)
+        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
+    return index;
+}
+
+#define RULE_OK(fx, call)                                                    \
+    do {                                                                     \
+        pc_status st_ = (call);                                              \
+        if (st_ != PC_OK)                                                    \
+            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
+                     pc_ctx_error((fx)->ctx));                               \
+    } while (0)
+
+static int streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static size_t count_rule(const pc_findings *f, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        n += streq(f->items[i].rule, rule);
+    return n;
+}
+
+/* The finding of `rule` about key (and key2 / field when not NULL). */
+static const pc_finding *find(const pc_findings *f, const char *rule,
+                              const char *key, const char *key2,
+                              const char *field)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const pc_finding *x = &f->items[i];
+        if (streq(x->rule, rule) && streq(x->key, key) &&
+            (!key2 || streq(x->key2, key2)) &&
+            (!field || streq(x->field, field)))
+            return x;
+    }
+    return NULL;
+}
+
+static void dump(const pc_findings *f, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < f->n && len + 1 < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "[%s %.9g: %s] ",
+                                f->items[i].id, f->items[i].measured_m2,
+                                f->items[i].message ? f->items[i].message : "");
+    if (len >= n)
+        buf[n - 1] = '\0';
+}
+
+/* |a - b| small against the figures used here (areas up to 1e7 m2). */
+static int near(double a, double b)
+{
+    return fabs(a - b) <= 1e-6 * fmax(1, fabs(b));
+}
+
+static const pc_zone_figure_opts zone_opts = {PC_SEV_ERROR, {1, 0.1, 2}, 0.5};
+
+static pc_stated_area area(double v, pc_unit u, int approx, const char *text)
+{
+    pc_stated_area s = {v, u, approx, text};
+    return s;
+}
+
+/* Runs pc_rules_zone_figures on the zones layer `zl` (keyed by "code") in a
+ * fresh session; findings finished into out. */
+static void run_figures(struct fx *fx, pc_layer *zl, const pc_zone_figure *figs,
+                        size_t nfigs, const pc_zone_figure_opts *o,
+                        pc_findings *out)
+{
+    pc_rules *r = session(fx, 1);
+    int z = add_layer(fx, r, zl, "zones", "code");
+    RULE_OK(fx, pc_rules_zone_figures(fx->ctx, r, z, figs, nfigs, o, out));
+    RULE_OK(fx, pc_findings_finish(fx->ctx, out));
+    pc_rules_free(fx->ctx, r);
+}
+
+/* ---- figure.area ----------------------------------------------------------
+ * One zone per case, each checked alone against its figure. */
+
+struct area_case {
+    const char *name;
+    const char *wkt;
+    double measured;         /* by hand */
+    pc_stated_area fig;
+    int expect;              /* a figure.area finding */
+    const char *msg;         /* in the message, or NULL */
+};
+
+static const struct area_case area_cases[] = {
+    {"15 亩 is 10000 m2 exactly", RECT(0, 0, 100, 100), 10000,
+     {15, PC_UNIT_MU, 0, "15"}, 0, NULL},
+    /* 10010: 10 <= 10.01 */
+    {"10010 m2 just inside 0.1 %", RECT(0, 0, 100, 100), 10000,
+     {10010, PC_UNIT_M2, 0, NULL}, 0, NULL},
+    /* 10011: 11 > 10.011 */
+    {"10011 m2 just outside 0.1 %", RECT(0, 0, 100, 100), 10000,
+     {10011, PC_UNIT_M2, 0, NULL}, 1, "10011 平方米 (10011.0 m2)"},
+    /* 约10204: 204 <= 204.08 */
+    {"约10204 m2 just inside 2 %", RECT(0, 0, 100, 100), 10000,
+     {10204, PC_UNIT_M2, 1, "约10204"}, 0, NULL},
+    /* 约10205: 205 > 204.1 */
+    {"约10205 m2 just outside 2 %", RECT(0, 0, 100, 100), 10000,
+     {10205, PC_UNIT_M2, 1, "约10205"}, 1, "约10205 平方米"},
+    {"10204 m2 without 约 is outside", RECT(0, 0, 100, 100), 10000,
+     {10204, PC_UNIT_M2, 0, "10204"}, 1, NULL},
+    {"approx flag without 约 in the text", RECT(0, 0, 100, 100), 10000,
+     {10204, PC_UNIT_M2, 1, "10204"}, 0, NULL},
+    /* 100.99 vs 100: 0.99 <= max(1, 0.101) */
+    {"small zone: 1 m2 absolute, inside", RECT(0, 0, 10, 10), 100,
+     {100.99, PC_UNIT_M2, 0, NULL}, 0, NULL},
+    {"small zone: 1 m2 absolute, outside", RECT(0, 0, 10, 10), 100,
+     {101.01, PC_UNIT_M2, 0, NULL}, 1, NULL},
+    {"1 公顷 on 200 x 50", RECT(0, 0, 200, 50), 10000,
+     {1, PC_UNIT_HA, 0, "1"}, 0, NULL},
+    {"约1.02 公顷 printed with its unit", RECT(0, 0, 200, 50), 10000,
+     {1.02, PC_UNIT_HA, 1, "约1.02 公顷"}, 0, NULL},
+    {"0.0099 km2 against 10000 m2", RECT(0, 0, 100, 100), 10000,
+     {0.0099, PC_UNIT_KM2, 0, NULL}, 1,
+     "planar area 10000.0 m2 (0.01 平方公里) differs from the plan's 0.0099 "
+     "平方公里 (9900.0 m2) by +100.0 m2 (+1.0 %); tolerance 9.9 m2 (L9)"},
+    {"NaN figure: none", RECT(0, 0, 100, 100), 10000,
+     {NAN, PC_UNIT_M2, 0, NULL}, 0, NULL},
+    {"negative figure: none", RECT(0, 0, 100, 100), 10000,
+     {-5, PC_UNIT_M2, 0, NULL}, 0, NULL},
+    {"no polygon: none", NULL, NAN, {1, PC_UNIT_M2, 0, NULL}, 0, NULL},
+    {"a line is no polygon", "LINESTRING(0 0,100 0)", NAN,
+     {1, PC_UNIT_M2, 0, NULL}, 0, NULL},
+};
+
+static void test_figure_area(void **state)
+{
+    struct fx *fx = *state;
+    size_t n = N(area_cases);
+    char keys[N(area_cases)][16];
+    struct ft fs[N(area_cases) + 1];
+    pc_zone_figure figs[N(area_cases)];
+    memset(fs, 0, sizeof fs);
+    memset(figs, 0, sizeof figs);
+    for (size_t c = 0; c < n; c++) {
+        snprintf(keys[c], sizeof keys[c], "Z%zu", c);
+        fs[c].key = keys[c];
+        fs[c].wkt = area_cases[c].wkt;
+        figs[c].key = keys[c];
+        figs[c].has_area = 1;
+        figs[c].area = area_cases[c].fig;
+        figs[c].source = "L9";
+    }
+    pc_layer *zl = build(fx->ctx, "zones", fs, n);
+    pc_findings f = {0};
+    run_figures(fx, zl, figs, n, &zone_opts, &f);
+    char buf[4096];
+    dump(&f, buf, sizeof buf);
+    for (size_t c = 0; c < n; c++) {
+        const struct area_case *ac = &area_cases[c];
+        const pc_finding *x = find(&f, "figure.area", keys[c], NULL, NULL);
+        EXPECT(!x == !ac->expect, "%s: finding %s expected %d: %s", ac->name,
+               x ? "made" : "not made", ac->expect, buf);
+        if (!x || !ac->expect)
+            continue;
+        double d = pc_unit_to_m2(ac->fig.value, ac->fig.unit);
+        double tol = fmax(1, (ac->fig.approx ? 0.02 : 0.001) * d);
+        EXPECT(near(x->measured_m2, ac->measured) && near(x->declared_m2, d) &&
+                   near(x->diff_m2, ac->measured - d) &&
+                   near(x->tolerance_m2, tol) && x->geom &&
+                   streq(x->layer, "zones") && x->fid == (int64_t)c + 1 &&
+                   streq(x->method, "planar"),
+               "%s: measured %.9g declared %.9g diff %.9g tol %.9g fid %lld",
+               ac->name, x->measured_m2, x->declared_m2, x->diff_m2,
+               x->tolerance_m2, (long long)x->fid);
+        EXPECT(tu_contains(x->message, keys[c]) &&
+                   tu_contains(x->message, "(L9)") &&
+                   (!ac->msg || tu_contains(x->message, ac->msg)),
+               "%s: message %s", ac->name, x->message);
+    }
+    EXPECT(f.n == count_rule(&f, "figure.area"), "other findings: %s", buf);
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* A key held twice takes the first feature by FID (not by position); a key
+ * no feature holds is figure.no_zone; figures without a key are skipped. */
+static void test_figure_keys(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {
+        {.key = "D", .wkt = RECT(0, 0, 100, 100), .fid = 20},
+        {.key = "D", .wkt = RECT(0, 0, 50, 100), .fid = 10},
+        {.key = "E", .wkt = RECT(0, 0, 100, 100)},
+        {0}};
+    pc_zone_figure figs[4];
+    memset(figs, 0, sizeof figs);
+    figs[0].key = "D";
+    figs[0].has_area = 1;
+    figs[0].area = area(5000, PC_UNIT_M2, 0, NULL); /* fid 10's area */
+    figs[1].key = "MISSING";
+    figs[1].has_area = 1;
+    figs[1].area = area(1, PC_UNIT_MU, 0, NULL);
+    figs[1].line = 12;
+    figs[2].key = NULL; /* no key: nothing to check */
+    figs[2].has_area = 1;
+    figs[2].area = area(1, PC_UNIT_M2, 0, NULL);
+    figs[3].key = "D"; /* listed twice: D checked twice, both fine */
+    figs[3].has_area = 1;
+    figs[3].area = area(7.5, PC_UNIT_MU, 0, NULL);
+    pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
+    pc_findings f = {0};
+    run_figures(fx, zl, figs, N(figs), &zone_opts, &f);
+    char buf[2048];
+    dump(&f, buf, sizeof buf);
+    const pc_finding *x = find(&f, "figure.no_zone", "MISSING", NULL, NULL);
+    EXPECT(f.n == 1 && x && !x->key2 && x->fid == -1 &&
+               tu_contains(x->message, "MISSING") &&
+               tu_contains(x->message, "plan file line 12"),
+           "findings: %s", buf);
+    pc_findings_clear(fx->ctx, &f);
+    /* the same figure of 10000 m2 differs from fid 10's 5000 */
+    figs[0].area = area(10000, PC_UNIT_M2, 0, NULL);
+    run_figures(fx, zl, figs, 1, &zone_opts, &f);
+    x = find(&f, "figure.area", "D", NULL, NULL);
+    EXPECT(f.n == 1 && x && near(x->measured_m2, 5000) && x->fid == 10,
+           "first by FID: %zu findings, measured %.9g fid %lld", f.n,
+           x ? x->measured_m2 : NAN, x ? (long long)x->fid : -1LL);
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- figure.children_sum --------------------------------------------------
+ * P is 100 x 100 (10000 m2), its parts A and B the halves (5000 m2 each).
+ * Each case gives the figures (has_area 0: none) and says what the sum and
+ * the zone's figure come to. */
+
+#define NOAREA {0, PC_UNIT_M2, 0, NULL}
+
+struct sum_case {
+    const char *name;
+    int has_p, has_a, has_b;
+    pc_stated_area p, a, b;
+    int children_sum;
+    int expect;
+    double sum, declared;  /* by hand, when expect */
+    const char *msg;       /* in the message, or NULL */
+};
+
+static const struct sum_case sum_cases[] = {
+    {"figures add up", 1, 1, 1, {15, PC_UNIT_MU, 0, "15"},
+     {7.5, PC_UNIT_MU, 0, "7.5"}, {5000, PC_UNIT_M2, 0, NULL}, 1, 0, 0, 0,
+     NULL},
+    {"a part without figure counts measured", 1, 1, 0,
+     {15, PC_UNIT_MU, 0, "15"}, {7.5, PC_UNIT_MU, 0, "7.5"}, NOAREA, 1, 0, 0, 0,
+     NULL},
+    {"short, with a measured part", 1, 1, 0, {15, PC_UNIT_MU, 0, "15"},
+     {7, PC_UNIT_MU, 0, "7"}, NOAREA, 1, 1, 7 * MU + 5000, 10000,
+     "P 15 亩 (10000.0 m2): its parts A, B (measured) add up to 9666.7 m2 "
+     "(14.5 亩), 333.3 m2 (3.3 %) short; tolerance 10.0 m2 (L5)"},
+    /* 10009.9: 9.9 <= 10 */
+    {"over, just inside 0.1 %", 1, 1, 1, {10000, PC_UNIT_M2, 0, NULL},
+     {5004.9, PC_UNIT_M2, 0, NULL}, {5005, PC_UNIT_M2, 0, NULL}, 1, 0, 0, 0,
+     NULL},
+    {"over, just outside 0.1 %", 1, 1, 1, {10000, PC_UNIT_M2, 0, NULL},
+     {5005.1, PC_UNIT_M2, 0, NULL}, {5005, PC_UNIT_M2, 0, NULL}, 1, 1,
+     10010.1, 10000, "over"},
+    /* 10100 against 10000: 100 <= 200 with 约 from a part */
+    {"约 from a part", 1, 1, 0, {10000, PC_UNIT_M2, 0, NULL},
+     {5100, PC_UNIT_M2, 1, "约5100"}, NOAREA, 1, 0, 0, 0, NULL},
+    {"no 约 anywhere", 1, 1, 0, {10000, PC_UNIT_M2, 0, NULL},
+     {5100, PC_UNIT_M2, 0, NULL}, NOAREA, 1, 1, 10100, 10000, "A, B (measured)"},
+    {"约 zone, just inside 2 %", 1, 1, 0, {10000, PC_UNIT_M2, 1, "约10000"},
+     {5199, PC_UNIT_M2, 0, NULL}, NOAREA, 1, 0, 0, 0, NULL},
+    {"约 zone, just outside 2 %", 1, 1, 0, {10000, PC_UNIT_M2, 1, "约10000"},
+     {5201, PC_UNIT_M2, 0, NULL}, NOAREA, 1, 1, 10201, 10000, "约10000 平方米"},
+    {"zone without figure: its area", 0, 1, 1, NOAREA,
+     {5000, PC_UNIT_M2, 0, NULL}, {4000, PC_UNIT_M2, 0, NULL}, 1, 1, 9000,
+     10000, "P (planar area 10000.0 m2)"},
+    {"parts only inside: no sum", 1, 1, 0, {15, PC_UNIT_MU, 0, "15"},
+     {1, PC_UNIT_MU, 0, "1"}, NOAREA, 0, 0, 0, 0, NULL},
+};
+
+static void test_children_sum(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {{.key = "P", .wkt = RECT(0, 0, 100, 100)},
+                            {.key = "A", .wkt = RECT(0, 0, 50, 100)},
+                            {.key = "B", .wkt = RECT(50, 0, 100, 100)},
+                            {0}};
+    pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
+    static const char *const kids[] = {"A", "B"};
+    for (size_t c = 0; c < N(sum_cases); c++) {
+        const struct sum_case *sc = &sum_cases[c];
+        pc_zone_figure figs[3];
+        memset(figs, 0, sizeof figs);
+        figs[0] = (pc_zone_figure){.key = "P", .has_area = sc->has_p,
+                                   .area = sc->p, .children = kids,
+                                   .nchildren = 2,
+                                   .children_sum = sc->children_sum,
+                                   .source = "L5"};
+        figs[1] = (pc_zone_figure){.key = "A", .has_area = sc->has_a,
+                                   .area = sc->a};
+        figs[2] = (pc_zone_figure){.key = "B", .has_area = sc->has_b,
+                                   .area = sc->b};
+        pc_findings f = {0};
+        run_figures(fx, zl, figs, 3, &zone_opts, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        const pc_finding *x = find(&f, "figure.children_sum", "P", NULL, NULL);
+        /* the parts' own figures may differ from their polygons too
+         * (figure.area): only the sum is looked at here */
+        EXPECT(!x == !sc->expect &&
+                   count_rule(&f, "figure.children_sum") ==
+                       (sc->expect ? 1u : 0u),
+               "%s: %s", sc->name, buf);
+        if (x && sc->expect) {
+            int approx = sc->p.approx || sc->a.approx || sc->b.approx;
+            double tol = fmax(1, (approx ? 0.02 : 0.001) * sc->declared);
+            EXPECT(near(x->measured_m2, sc->sum) &&
+                       near(x->declared_m2, sc->declared) &&
+                       near(x->diff_m2, sc->sum - sc->declared) &&
+                       near(x->tolerance_m2, tol),
+                   "%s: sum %.9g declared %.9g diff %.9g tol %.9g", sc->name,
+                   x->measured_m2, x->declared_m2, x->diff_m2,
+                   x->tolerance_m2);
+            EXPECT(!sc->msg || tu_contains(x->message, sc->msg),
+                   "%s: message %s", sc->name, x->message);
+        }
+        pc_findings_clear(fx->ctx, &f);
+    }
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* The message of the brief's example, figures only: 约5600 亩 against
+ * three parts of 1700 亩. */
+static void test_children_sum_message(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {{.key = "Z21", .wkt = RECT(0, 0, 300, 100)},
+                            {.key = "Z21a", .wkt = RECT(0, 0, 100, 100)},
+                            {.key = "Z21b", .wkt = RECT(100, 0, 200, 100)},
+                            {.key = "Z21c", .wkt = RECT(200, 0, 300, 100)},
+                            {0}};
+    static const char *const kids[] = {"Z21a", "Z21b", "Z21c"};
+    pc_zone_figure figs[4];
+    memset(figs, 0, sizeof figs);
+    figs[0] = (pc_zone_figure){.key = "Z21", .has_area = 1,
+                               .area = area(5600, PC_UNIT_MU, 1, "约5600"),
+                               .children = kids, .nchildren = 3,
+                               .children_sum = 1, .source = "L1309"};
+    for (int k = 0; k < 3; k++)
+        figs[k + 1] = (pc_zone_figure){.key = kids[k], .has_area = 1,
+                                       .area = area(1700, PC_UNIT_MU, 0,
+                                                    "1700 亩")};
+    pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
+    pc_findings f = {0};
+    run_figures(fx, zl, figs, N(figs), &zone_opts, &f);
+    const pc_finding *x = find(&f, "figure.children_sum", "Z21", NULL, NULL);
+    EXPECT(x && streq(x->message,
+                      "Z21 约5600 亩 (3733333.3 m2): its parts Z21a, Z21b, "
+                      "Z21c add up to 3400000.0 m2 (5100 亩), 333333.3 m2 "
+                      "(8.9 %) short; tolerance 74666.7 m2 (L1309)"),
+           "message: %s", x ? x->message : "(no finding)");
+    EXPECT(x && streq(x->unit, "亩") && x->declared_value == 5600 &&
+               x->fid == 1,
+           "unit %s value %g", x ? x->unit : "", x ? x->declared_value : NAN);
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- figure.child_outside -------------------------------------------------
+ * P is 100 x 100; OUT sticks out 10 x 10 = 100 m2 past its east edge, IN
+ * lies inside, EDGE along its south edge. Every part is checked, summing
+ * or not. */
+
+struct outside_case {
+    const char *name;
+    double inside_tol;
+    int children_sum;
+    int expect;          /* OUT reported */
+};
+
+static const struct outside_case outside_cases[] = {
+    {"100 m2 outside, tolerance 99.9", 99.9, 0, 1},
+    {"100 m2 outside, tolerance 100.1", 100.1, 0, 0},
+    {"summing parts too", 99.9, 1, 1},
+    {"tolerance 0", 0, 0, 1},
+};
+
+static void test_child_outside(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {{.key = "P", .wkt = RECT(0, 0, 100, 100)},
+                            {.key = "IN", .wkt = RECT(10, 10, 20, 20)},
+                            {.key = "EDGE", .wkt = RECT(0, 0, 100, 10)},
+                            {.key = "OUT", .wkt = RECT(90, 40, 110, 50)},
+                            {0}};
+    pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
+    static const char *const kids[] = {"IN", "EDGE", "OUT", "GONE"};
+    GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
+    GEOSGeometry *part = local_geom(fx->ctx, RECT(100, 40, 110, 50));
+    for (size_t c = 0; c < N(outside_cases); c++) {
+        const struct outside_case *oc = &outside_cases[c];
+        pc_zone_figure fig = {.key = "P", .children = kids, .nchildren = 4,
+                              .children_sum = oc->children_sum,
+                              .source = "L7"};
+        pc_zone_figure_opts o = zone_opts;
+        o.inside_tolerance_m2 = oc->inside_tol;
+        pc_findings f = {0};
+        run_figures(fx, zl, &fig, 1, &o, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        const pc_finding *x = find(&f, "figure.child_outside", "P", "OUT", NULL);
+        EXPECT(!x == !oc->expect &&
+                   count_rule(&f, "figure.child_outside") == (oc->expect ? 1u : 0u),
+               "%s: %s", oc->name, buf);
+        if (x)
+            EXPECT(near(x->measured_m2, 100) && x->fid == 1 && x->fid2 == 4 &&
+                       streq(x->layer2, "zones") && x->geom &&
+                       GEOSEquals_r(h, x->geom, part) == 1 &&
+                       tu_contains(x->message, "OUT, a part of P (L7)"),
+                   "%s: area %.9g fid %lld/%lld message %s", oc->name,
+                   x->measured_m2, (long long)x->fid, (long long)x->fid2,
+                   x->message);
+        /* the part no feature holds */
+        const pc_finding *g = find(&f, "figure.no_zone", "P", "GONE", NULL);
+        EXPECT(g && count_rule(&f, "figure.no_zone") == 1 && g->fid == 1,
+               "%s: no_zone for GONE: %s", oc->name, buf);
+        /* the sum with a part of unknown size is not compared */
+        EXPECT(count_rule(&f, "figure.children_sum") == 0, "%s: %s", oc->name,
+               buf);
+        pc_findings_clear(fx->ctx, &f);
+    }
+    GEOSGeom_destroy_r(h, part);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- figure.cycle ---------------------------------------------------------
+ * A <-> B, C -> C, D -> E -> F -> D, G -> H (no cycle): three cycles, each
+ * reported once about its smallest key, whatever the order of the figures;
+ * the sums and the outside test do not loop. */
+
+static void test_cycles(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {
+        {.key = "A", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "B", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "C", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "D", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "E", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "F", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "G", .wkt = RECT(0, 0, 10, 10)},
+        {.key = "H", .wkt = RECT(0, 0, 10, 10)},
+        {0}};
+    static const char *const kb[] = {"B"}, *const ka[] = {"A"},
+                             *const kc[] = {"C", "C"}, *const ke[] = {"E"},
+                             *const kf[] = {"F"}, *const kd[] = {"D"},
+                             *const kh[] = {"H"};
+    pc_zone_figure figs[] = {
+        {.key = "A", .children = kb, .nchildren = 1, .children_sum = 1,
+         .source = "L1"},
+        {.key = "B", .children = ka, .nchildren = 1, .children_sum = 1},
+        {.key = "C", .children = kc, .nchildren = 2},
+        {.key = "D", .children = ke, .nchildren = 1},
+        {.key = "E", .children = kf, .nchildren = 1},
+        {.key = "F", .children = kd, .nchildren = 1},
+        {.key = "G", .children = kh, .nchildren = 1},
+    };
+    pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
+    for (int order = 0; order < 2; order++) {
+        pc_zone_figure use[N(figs)];
+        for (size_t k = 0; k < N(figs); k++)
+            use[k] = figs[order ? N(figs) - 1 - k : k];
+        pc_findings f = {0};
+        run_figures(fx, zl, use, N(use), &zone_opts, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        const pc_finding *a = find(&f, "figure.cycle", "A", NULL, NULL);
+        const pc_finding *c = find(&f, "figure.cycle", "C", NULL, NULL);
+        const pc_finding *d = find(&f, "figure.cycle", "D", NULL, NULL);
+        EXPECT(count_rule(&f, "figure.cycle") == 3 && a && c && d,
+               "order %d: %s", order, buf);
+        EXPECT(a && tu_contains(a->message, "A -> B -> A (L1)"), "A: %s",
+               a ? a->message : "");
+        EXPECT(c && tu_contains(c->message, ": C -> C"), "C: %s",
+               c ? c->message : "");
+        EXPECT(d && tu_contains(d->message, "D -> E -> F -> D"), "D: %s",
+               d ? d->message : "");
+        /* equal parts: the sums of A and B are each 100 m2 against 100 m2 */
+        EXPECT(f.n == 3, "order %d: other findings: %s", order, buf);
+        pc_findings_clear(fx->ctx, &f);
+    }
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_figure_area),
+        T(test_figure_keys),
+        T(test_children_sum),
+        T(test_children_sum_message),
+        T(test_child_outside),
+        T(test_cycles),
+    };
+    if (argc > 1) /* e.g. test_reconcile 'test_cap*' */
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests_name("reconcile", tests, NULL, NULL);
+}
