@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "figure.h"
+#include "plancheck/landuse.h"
 #include "plancheck/units.h"
 #include "rules_internal.h"
 
@@ -118,6 +119,21 @@ static int streq(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Field index by name (NULL name: -1), or PC_ERR_INPUT naming the layer
+ * and the option that names the field. */
+static pc_status need_field(pc_ctx *ctx, const pc_layer *layer,
+                            const char *name, const char *what, int *index)
+{
+    *index = -1;
+    if (!name)
+        return PC_OK;
+    *index = pc_layer_field_index(layer, name);
+    if (*index >= 0)
+        return PC_OK;
+    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' (the %s)",
+                    layer->source, layer->source_layer, name, what);
+}
+
 /* 1 for a non-empty polygon or multipolygon: what has an area. */
 static int is_polygonal(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
@@ -156,6 +172,79 @@ static int has_finding(const pc_findings *out, const char *rule,
             return 1;
     }
     return 0;
+}
+
+/* ---- declared figures of features ---------------------------------------- */
+
+/* A declared-area attribute resolved against a layer, with the last unit
+ * text parsed: units repeat down a layer. */
+struct decl_ix {
+    const pc_area_decl *d;
+    int v, u, a;              /* value, unit and approx field indices */
+    char memo_text[64];
+    int memo_valid, memo_ok;
+    pc_unit memo_unit;
+};
+
+/* The field indices of the declared areas; a field that is not there is
+ * PC_ERR_INPUT, as for pc_check_area. */
+static pc_status resolve_decls(pc_ctx *ctx, const pc_layer *layer,
+                               const pc_area_decl *decls, size_t n,
+                               struct decl_ix *x)
+{
+    pc_status st;
+    for (size_t k = 0; k < n; k++) {
+        memset(&x[k], 0, sizeof x[k]);
+        x[k].d = &decls[k];
+        if (!decls[k].value_field)
+            return pc_error(ctx, PC_ERR_USAGE, "layer '%s': a declared area "
+                            "without a value field", layer->name);
+        if ((st = need_field(ctx, layer, decls[k].value_field,
+                             "declared area's value field", &x[k].v)) != PC_OK ||
+            (st = need_field(ctx, layer, decls[k].unit_field,
+                             "declared area's unit field", &x[k].u)) != PC_OK ||
+            (st = need_field(ctx, layer, decls[k].approx_field,
+                             "declared area's approx field", &x[k].a)) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+/* Parses a unit text through the memo. 0 on success. */
+static int memo_unit(struct decl_ix *x, const char *text, pc_unit *out)
+{
+    if (!text)
+        return -1;
+    if (!x->memo_valid || strcmp(x->memo_text, text) != 0) {
+        x->memo_ok = pc_unit_parse(text, &x->memo_unit) == 0;
+        x->memo_valid = strlen(text) < sizeof x->memo_text;
+        if (x->memo_valid)
+            memcpy(x->memo_text, text, strlen(text) + 1);
+    }
+    *out = x->memo_unit;
+    return x->memo_ok ? 0 : -1;
+}
+
+/* Feature f's figure of one declared-area attribute: 1 with the figure,
+ * its unit (as printed in *unit_text, ubuf its storage) and its m² when it
+ * is usable; 0 when it is NULL, not a finite non-negative number or in an
+ * unknown unit (area.value and area.unit say so; here it is skipped). */
+static int decl_m2(const pc_layer *layer, const pc_feature *f,
+                   struct decl_ix *x, pc_figure *fig, const char **unit_text,
+                   char *ubuf, size_t n, double *m2)
+{
+    pc_figure_read(layer, f, x->v, x->a, NULL, fig);
+    if (fig->is_null || !fig->ok)
+        return 0;
+    const char *ut = x->d->unit;
+    if (x->u >= 0)
+        ut = pc_value_text(layer, (size_t)x->u, &f->values[x->u], ubuf, n);
+    pc_unit unit;
+    if (memo_unit(x, ut, &unit) != 0)
+        return 0;
+    *unit_text = ut;
+    *m2 = pc_unit_to_m2(fig->value, unit);
+    return isfinite(*m2);
 }
 
 /* ---- keys of a layer ------------------------------------------------------ */
@@ -777,6 +866,439 @@ pc_status pc_rules_zone_figures(pc_ctx *ctx, pc_rules *r, int zones,
     }
     if (st == PC_OK)
         st = check_cycles(ctx, l, &g, figs, opts->severity, out);
+    graph_free(&g);
+    ktable_free(&zt);
+    return st;
+}
+
+/* ---- capacity and quotas -------------------------------------------------- */
+
+struct cap {
+    pc_ctx *ctx;
+    pc_rules *r;
+    const struct rlayer *pl;
+    const pc_zone_figure *figs;
+    const struct graph *g;
+    struct decl_ix *dx;
+    size_t ndecls;
+    int ci;                         /* class field, -1: no quotas */
+    size_t *qoff;                   /* first quota slot of each figure */
+    const pc_landuse_class **qcls;  /* per slot: the quota's class, or NULL
+                                       (compared as text) */
+    double *sum, *qsum;             /* per node, per slot */
+    size_t *count, *qcount;
+};
+
+/* A parcel's amount in m²: its first usable declared figure, else its
+ * measured area; NAN when it has neither. */
+static pc_status parcel_amount(struct cap *c, size_t i, double *m2)
+{
+    const pc_layer *layer = c->pl->layer;
+    const pc_feature *f = &layer->features[i];
+    for (size_t k = 0; k < c->ndecls; k++) {
+        pc_figure fig;
+        const char *ut;
+        char ubuf[64];
+        if (decl_m2(layer, f, &c->dx[k], &fig, &ut, ubuf, sizeof ubuf, m2))
+            return PC_OK;
+    }
+    return feature_area(c->ctx, c->r, f->geom, m2);
+}
+
+/* 1 when the class cls is q or one of its subclasses. */
+static int within_class(const pc_landuse_class *cls,
+                        const pc_landuse_class *q)
+{
+    for (; cls; cls = cls->parent)
+        if (cls == q)
+            return 1;
+    return 0;
+}
+
+/* Adds parcel i to the zones of the nodes `members` (each once) and to
+ * the quotas of their figures its class matches. */
+static pc_status add_parcel(struct cap *c, size_t i, const size_t *members,
+                            size_t nm)
+{
+    if (nm == 0)
+        return PC_OK;
+    double m2;
+    pc_status st = parcel_amount(c, i, &m2);
+    if (st != PC_OK || isnan(m2))
+        return st;
+    const char *text = NULL;
+    const pc_landuse_class *cls = NULL;
+    char buf[64];
+    if (c->ci >= 0) {
+        const pc_feature *f = &c->pl->layer->features[i];
+        text = pc_value_text(c->pl->layer, (size_t)c->ci, &f->values[c->ci],
+                             buf, sizeof buf);
+        if (text && *text && !(cls = pc_landuse_find_code(text)))
+            cls = pc_landuse_find_name(text);
+    }
+    for (size_t q = 0; q < nm; q++) {
+        size_t k = members[q];
+        c->sum[k] += m2;
+        c->count[k]++;
+        if (c->ci < 0 || !text)
+            continue;
+        for (size_t p = c->g->fstart[k]; p < c->g->fstart[k + 1]; p++) {
+            size_t fi = c->g->fig[p];
+            const pc_zone_figure *fig = &c->figs[fi];
+            for (size_t j = 0; fig->quotas && j < fig->nquotas; j++) {
+                size_t s = c->qoff[fi] + j;
+                int match = c->qcls[s] ? within_class(cls, c->qcls[s])
+                                       : fig->quotas[j].cls &&
+                                             !strcmp(text, fig->quotas[j].cls);
+                if (match) {
+                    c->qsum[s] += m2;
+                    c->qcount[s]++;
+                }
+            }
+        }
+    }
+    return PC_OK;
+}
+
+/* Parcels by attribute: each counts in the zone it names and in every
+ * ancestor of that zone, each once (stamps), whatever cycles the plan's
+ * parts hold. */
+static pc_status members_by_field(struct cap *c, int zi)
+{
+    const struct graph *g = c->g;
+    const pc_layer *layer = c->pl->layer;
+    size_t n = g->n;
+    size_t *stamp = calloc(n ? n : 1, sizeof *stamp);
+    size_t *queue = malloc((n ? n : 1) * sizeof *queue);
+    pc_status st = PC_OK;
+    if (!stamp || !queue)
+        st = PC_OOM(c->ctx);
+    for (size_t i = 0; i < layer->nfeatures && st == PC_OK; i++) {
+        char buf[64];
+        const pc_feature *f = &layer->features[i];
+        const char *z = pc_value_text(layer, (size_t)zi, &f->values[zi], buf,
+                                      sizeof buf);
+        size_t k = gfind(g, z);
+        if (k == NONE)
+            continue;
+        size_t head = 0, tail = 0;
+        queue[tail++] = k;
+        stamp[k] = i + 1;
+        while (head < tail) {
+            size_t u = queue[head++];
+            for (size_t p = g->pstart[u]; p < g->pstart[u + 1]; p++)
+                if (stamp[g->par[p]] != i + 1) {
+                    stamp[g->par[p]] = i + 1;
+                    queue[tail++] = g->par[p];
+                }
+        }
+        st = add_parcel(c, i, queue, tail);
+    }
+    free(stamp);
+    free(queue);
+    return st;
+}
+
+/* 1 when zone feature z holds more than half of parcel p's area, 0 when
+ * not, -1 when GEOS failed. Planar areas: the ratio is the same by either
+ * method far below any tolerance. *parea caches the parcel's area (NAN
+ * until computed). */
+static int holds_most(GEOSContextHandle_t h, const struct rlayer *pl,
+                      size_t p, const struct rlayer *zl, size_t z,
+                      double *parea)
+{
+    if (!(pl->gc.flags[p] & PC_GC_POLYGONAL) ||
+        !(zl->gc.flags[z] & PC_GC_POLYGONAL))
+        return 0;
+    if (pc_pair_covers(h, &zl->gc, z, &pl->gc, p))
+        return 1;
+    if (!pc_pair_may_overlap(h, &pl->gc, p, &zl->gc, z))
+        return 0;
+    const GEOSGeometry *pg = pl->layer->features[p].geom;
+    if (isnan(*parea) && !GEOSArea_r(h, pg, parea))
+        return -1;
+    GEOSGeometry *x = GEOSIntersection_r(h, pg, zl->layer->features[z].geom);
+    if (!x)
+        return -1;
+    double a = 0;
+    int ok = GEOSArea_r(h, x, &a);
+    GEOSGeom_destroy_r(h, x);
+    if (!ok)
+        return -1;
+    return a > 0.5 * *parea;
+}
+
+/* Parcels by position: each counts in every listed zone holding more than
+ * half of its area, from the session's candidate pairs (sorted by parcel). */
+static pc_status members_by_position(struct cap *c, int zones, int parcels)
+{
+    pc_ctx *ctx = c->ctx;
+    pc_rules *r = c->r;
+    const struct graph *g = c->g;
+    const pc_pairs *pairs;
+    pc_status st = pc_rules_need_pairs(ctx, r, parcels, zones, &pairs);
+    if (st != PC_OK)
+        return st;
+    const struct rlayer *zl = &r->layers[zones];
+    size_t nz = zl->layer->nfeatures;
+    /* the node of each zone feature a listed figure names */
+    size_t *node = malloc((nz ? nz : 1) * sizeof *node);
+    size_t *members = malloc((g->n ? g->n : 1) * sizeof *members);
+    if (!node || !members) {
+        free(node);
+        free(members);
+        return PC_OOM(ctx);
+    }
+    for (size_t z = 0; z < nz; z++)
+        node[z] = NONE;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->feat[k] != NONE && g->fstart[k] < g->fstart[k + 1])
+            node[g->feat[k]] = k;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    for (size_t q = 0; q < pairs->n && st == PC_OK;) {
+        size_t p = pairs->a[q], nm = 0;
+        double parea = NAN;
+        for (; q < pairs->n && pairs->a[q] == p && st == PC_OK; q++) {
+            size_t z = pairs->b[q];
+            if (node[z] == NONE)
+                continue;
+            int in = holds_most(h, c->pl, p, zl, z, &parea);
+            if (in < 0) {
+                char key[256];
+                st = pc_error(ctx, PC_ERR_INTERNAL, "%s %s in zone %s: GEOS: "
+                              "%s", c->pl->id,
+                              pc_rules_key(c->pl, p, key, sizeof key),
+                              g->key[node[z]], pc_ctx_geos_message(ctx));
+            } else if (in) {
+                members[nm++] = node[z];
+            }
+        }
+        if (st == PC_OK)
+            st = add_parcel(c, p, members, nm);
+    }
+    free(node);
+    free(members);
+    return st;
+}
+
+/* The class a quota names, for messages: "1001 工业用地", or the text. */
+static const char *class_text(const pc_landuse_class *cls, const char *text,
+                              char *buf, size_t n)
+{
+    if (cls)
+        snprintf(buf, n, "%s %s", cls->code, cls->name_zh);
+    else
+        snprintf(buf, n, "'%s'", text ? text : "");
+    return buf;
+}
+
+/* quota.above / quota.below for one quota of figure fig (zone node a). */
+static pc_status check_quota(pc_ctx *ctx, const struct cap *c,
+                             const struct rlayer *zl, size_t a,
+                             const pc_zone_figure *fig, const pc_quota *q,
+                             size_t slot, const pc_capacity_opts *o,
+                             pc_findings *out)
+{
+    const pc_tolerance *t = &o->tol;
+    double sum = c->qsum[slot];
+    for (int above = 1; above >= 0; above--) {
+        const pc_stated_area *lim = above ? &q->at_most : &q->at_least;
+        double m2;
+        if (!(above ? q->has_at_most : q->has_at_least) || !stated_m2(lim, &m2))
+            continue;
+        double tol = pc_figure_tolerance(t->abs_m2, t->rel_pct,
+                                         t->approx_rel_pct, lim->approx, m2);
+        if (above ? !(sum > m2 + tol) : !(sum < m2 - tol))
+            continue;
+        char msg[1280], ct[256], ftext[256], mt[128], pt[32], wh[128];
+        double diff = sum - m2;
+        pc_finding fd = zone_finding(above ? "quota.above" : "quota.below",
+                                     o->severity, zl, c->g, a, fig->key);
+        fd.field = (char *)q->cls;
+        fd.measured_m2 = sum;
+        fd.declared_m2 = m2;
+        fd.diff_m2 = diff;
+        fd.diff_pct = m2 > 0 ? 100.0 * diff / m2 : NAN;
+        fd.tolerance_m2 = tol;
+        fd.unit = (char *)pc_unit_name_zh(lim->unit);
+        fd.declared_value = lim->value;
+        if (q->line > 0)
+            snprintf(wh, sizeof wh, " (plan file line %d)", q->line);
+        else
+            where_text(fig->source, fig->line, wh, sizeof wh);
+        snprintf(msg, sizeof msg, "%s: its parcels of class %s (%zu) add up "
+                 "to %s, %s than the %s %s (%.1f m2) by %.1f m2%s; tolerance "
+                 "%.1f m2%s", fig->key,
+                 class_text(c->qcls[slot], q->cls, ct, sizeof ct),
+                 c->qcount[slot],
+                 m2_text(sum, lim->unit, mt, sizeof mt),
+                 above ? "more" : "less", above ? "at most" : "at least",
+                 stated_text(lim, ftext, sizeof ftext), m2, fabs(diff),
+                 pct_text(diff, m2, pt, sizeof pt), tol, wh);
+        fd.message = msg;
+        if (c->g->feat[a] != NONE)
+            fd.geom = clone_or_null(ctx,
+                                    zl->layer->features[c->g->feat[a]].geom);
+        pc_status st = pc_findings_add(ctx, out, &fd);
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
+/* capacity.exceeded for figure fig (zone node a). */
+static pc_status check_capacity(pc_ctx *ctx, pc_rules *r, const struct cap *c,
+                                const struct rlayer *zl, size_t a,
+                                const pc_zone_figure *fig,
+                                const pc_capacity_opts *o, pc_findings *out)
+{
+    const struct graph *g = c->g;
+    double cap;
+    int approx = 0, stated = 0;
+    pc_unit unit = PC_UNIT_M2;
+    char ct[384], ftext[256];
+    if (fig->has_area && stated_m2(&fig->area, &cap)) {
+        stated = 1;
+        approx = fig->area.approx;
+        unit = fig->area.unit;
+        snprintf(ct, sizeof ct, "its %s (%.1f m2)",
+                 stated_text(&fig->area, ftext, sizeof ftext), cap);
+    } else if (!isnan(g->area[a])) {
+        cap = g->area[a];
+        snprintf(ct, sizeof ct, "its %s area %.1f m2",
+                 pc_area_method_name(r->method), cap);
+    } else {
+        return PC_OK;
+    }
+    double sum = c->sum[a];
+    double tol = pc_figure_tolerance(o->tol.abs_m2, o->tol.rel_pct,
+                                     o->tol.approx_rel_pct, approx, cap);
+    if (!(sum > cap + tol))
+        return PC_OK;
+    char msg[1280], mt[128], pt[32], wh[128];
+    double diff = sum - cap;
+    pc_finding fd = zone_finding("capacity.exceeded", o->severity, zl, g, a,
+                                 fig->key);
+    fd.measured_m2 = sum;
+    fd.declared_m2 = cap;
+    fd.diff_m2 = diff;
+    fd.diff_pct = cap > 0 ? 100.0 * diff / cap : NAN;
+    fd.tolerance_m2 = tol;
+    if (stated) {
+        fd.unit = (char *)pc_unit_name_zh(unit);
+        fd.declared_value = fig->area.value;
+    }
+    snprintf(msg, sizeof msg, "%s: its parcels (%zu) add up to %s, more than "
+             "%s by %.1f m2%s; tolerance %.1f m2%s", fig->key, c->count[a],
+             m2_text(sum, unit, mt, sizeof mt), ct, diff,
+             pct_text(diff, cap, pt, sizeof pt), tol,
+             where_text(fig->source, fig->line, wh, sizeof wh));
+    fd.message = msg;
+    if (g->feat[a] != NONE)
+        fd.geom = clone_or_null(ctx, zl->layer->features[g->feat[a]].geom);
+    return pc_findings_add(ctx, out, &fd);
+}
+
+pc_status pc_rules_capacity(pc_ctx *ctx, pc_rules *r, int zones, int parcels,
+                            const pc_zone_figure *figs, size_t nfigs,
+                            const pc_capacity_opts *opts, pc_findings *out)
+{
+    if (zones < 0 || zones >= r->nlayers || parcels < 0 ||
+        parcels >= r->nlayers)
+        return pc_error(ctx, PC_ERR_USAGE, "capacity: no layer %d",
+                        zones < 0 || zones >= r->nlayers ? zones : parcels);
+    if (!opts->zone_field && zones == parcels)
+        return pc_error(ctx, PC_ERR_USAGE, "capacity: layer '%s' cannot hold "
+                        "its own parcels by position", r->layers[zones].id);
+    if (!figs)
+        nfigs = 0;
+    const struct rlayer *zl = &r->layers[zones], *pl = &r->layers[parcels];
+    int zi, ci;
+    pc_status st;
+    if ((st = need_field(ctx, pl->layer, opts->zone_field,
+                         "capacity rule's zone_field", &zi)) != PC_OK ||
+        (st = need_field(ctx, pl->layer, opts->class_field,
+                         "capacity rule's class_field", &ci)) != PC_OK)
+        return st;
+    if (ci >= 0 && (st = pc_landuse_check(ctx)) != PC_OK)
+        return st;
+    struct cap c;
+    memset(&c, 0, sizeof c);
+    c.ctx = ctx;
+    c.r = r;
+    c.pl = pl;
+    c.figs = figs;
+    c.ci = ci;
+    c.ndecls = opts->decls ? opts->ndecls : 0;
+    size_t nslots = 0;
+    for (size_t f = 0; f < nfigs; f++)
+        nslots += figs[f].quotas ? figs[f].nquotas : 0;
+    struct ktable zt;
+    struct graph g;
+    memset(&g, 0, sizeof g);
+    if ((st = key_table(ctx, zl, 0, &zt)) != PC_OK)
+        return st;
+    c.dx = calloc(c.ndecls ? c.ndecls : 1, sizeof *c.dx);
+    c.qoff = malloc((nfigs ? nfigs : 1) * sizeof *c.qoff);
+    c.qcls = calloc(nslots ? nslots : 1, sizeof *c.qcls);
+    c.qsum = calloc(nslots ? nslots : 1, sizeof *c.qsum);
+    c.qcount = calloc(nslots ? nslots : 1, sizeof *c.qcount);
+    if (!c.dx || !c.qoff || !c.qcls || !c.qsum || !c.qcount) {
+        st = PC_OOM(ctx);
+        goto done;
+    }
+    if ((st = resolve_decls(ctx, pl->layer, opts->decls, c.ndecls, c.dx)) !=
+            PC_OK ||
+        (st = graph_build(ctx, r, zl, &zt, figs, nfigs, &g)) != PC_OK)
+        goto done;
+    c.g = &g;
+    c.sum = calloc(g.n ? g.n : 1, sizeof *c.sum);
+    c.count = calloc(g.n ? g.n : 1, sizeof *c.count);
+    if (!c.sum || !c.count) {
+        st = PC_OOM(ctx);
+        goto done;
+    }
+    size_t s = 0;
+    for (size_t f = 0; f < nfigs; f++) {
+        c.qoff[f] = s;
+        for (size_t j = 0; figs[f].quotas && j < figs[f].nquotas; j++, s++) {
+            const char *qc = figs[f].quotas[j].cls;
+            if (qc && *qc && !(c.qcls[s] = pc_landuse_find_code(qc)))
+                c.qcls[s] = pc_landuse_find_name(qc);
+        }
+    }
+    /* the sums are the costly part (by position, the candidate pairs):
+     * only when capacity or some quota needs them */
+    if (opts->capacity || (ci >= 0 && nslots > 0))
+        st = zi >= 0 ? members_by_field(&c, zi)
+                     : members_by_position(&c, zones, parcels);
+    for (size_t f = 0; f < nfigs && st == PC_OK; f++) {
+        const pc_zone_figure *fig = &figs[f];
+        size_t a = gfind(&g, fig->key);
+        if (a == NONE)
+            continue;
+        if (g.feat[a] == NONE) {
+            st = no_zone(ctx, zl, &g, fig, NULL, opts->severity, out);
+            if (zi < 0 || st != PC_OK)
+                continue; /* by position a zone without polygon holds none */
+        } else if (zi < 0 && isnan(g.area[a])) {
+            continue;
+        }
+        if (opts->capacity)
+            st = check_capacity(ctx, r, &c, zl, a, fig, opts, out);
+        for (size_t j = 0; ci >= 0 && fig->quotas && j < fig->nquotas &&
+                           st == PC_OK; j++)
+            st = check_quota(ctx, &c, zl, a, fig, &fig->quotas[j],
+                             c.qoff[f] + j, opts, out);
+    }
+done:
+    free(c.dx);
+    free(c.qoff);
+    free(c.qcls);
+    free(c.qsum);
+    free(c.qcount);
+    free(c.sum);
+    free(c.count);
     graph_free(&g);
     ktable_free(&zt);
     return st;

@@ -681,6 +681,445 @@ static void test_cycles(void **state)
     report();
 }
 
+/* ---- capacity by attribute ------------------------------------------------
+ * Zone Z (100 x 100) has parts Z1 and Z2 (the halves); W is not listed.
+ * Parcels name their zone; they count with decl_area (unit, approx), else
+ * alt_area (alt_unit), else their measured area. A figure of 0 makes the
+ * sum visible. */
+
+struct cap_case {
+    const char *name;
+    pc_stated_area z, z1, z2;    /* value < 0: no figure (then its area) */
+    struct ft parcels[6];
+    double want_z, want_z1, want_z2; /* the sum reported, or -1: no finding */
+};
+
+#define NOFIG {-1, PC_UNIT_M2, 0, NULL}
+#define ZERO {0, PC_UNIT_M2, 0, NULL}
+
+static const struct cap_case cap_cases[] = {
+    {"within", {15, PC_UNIT_MU, 0, NULL}, {5000, PC_UNIT_M2, 0, NULL}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "3000",
+       .unit = "m2"},
+      {.key = "p2", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "3",
+       .unit = "亩"}},
+     -1, -1, -1},
+    /* 5004.9 <= 5000 + 5 */
+    {"just inside 0.1 %", NOFIG, {5000, PC_UNIT_M2, 0, NULL}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "5004.9",
+       .unit = "m2"}},
+     -1, -1, -1},
+    {"just outside 0.1 %", NOFIG, {5000, PC_UNIT_M2, 0, NULL}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "5005.1",
+       .unit = "m2"}},
+     -1, 5005.1, -1},
+    /* 约5000: 5099 <= 5100 */
+    {"约 capacity, inside 2 %", NOFIG, {5000, PC_UNIT_M2, 1, "约5000"}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "5099",
+       .unit = "m2"}},
+     -1, -1, -1},
+    {"约 capacity, outside 2 %", NOFIG, {5000, PC_UNIT_M2, 1, "约5000"}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "5101",
+       .unit = "m2"}},
+     -1, 5101, -1},
+    /* Z: 4000 + 4000 + 2011 = 10011 > 10000 + 10 */
+    {"roll-up through the parts", {15, PC_UNIT_MU, 0, NULL},
+     {5000, PC_UNIT_M2, 0, NULL}, NOFIG,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "4000",
+       .unit = "m2"},
+      {.key = "p2", .wkt = RECT(0, 0, 10, 10), .zone = "Z2", .decl = "4000",
+       .unit = "m2"},
+      {.key = "p3", .wkt = RECT(0, 0, 10, 10), .zone = "Z", .decl = "2011",
+       .unit = "m2"}},
+     10011, -1, -1},
+    /* Z2 has no figure: its area 5000 (tolerance 5); the parcel none:
+     * 60 x 90 = 5400 measured */
+    {"measured parcel against measured zone", NOFIG, NOFIG, NOFIG,
+     {{.key = "p1", .wkt = RECT(50, 0, 110, 90), .zone = "Z2"}},
+     -1, -1, 5400},
+    /* probes: the amount of each parcel */
+    {"amounts: figure, next figure, measured", ZERO, ZERO, ZERO,
+     {{.key = "p1", .wkt = RECT(0, 0, 10, 10), .zone = "Z1", .decl = "abc",
+       .unit = "m2", .alt = "4", .alt_unit = "亩"},
+      {.key = "p2", .wkt = RECT(0, 0, 20, 20), .zone = "Z1", .decl = "2400",
+       .unit = "acre"},
+      {.key = "p3", .wkt = RECT(0, 0, 10, 30), .zone = "Z2", .decl = "-1",
+       .unit = "m2"},
+      {.key = "p4", .wkt = RECT(0, 0, 10, 10), .zone = "W", .decl = "999",
+       .unit = "m2"},
+      {.key = "p5", .wkt = NULL, .zone = "Z2"},
+      {.key = "p6", .wkt = RECT(0, 0, 10, 10), .decl = "7", .unit = "m2"}},
+     4 * MU + 400 + 300, 4 * MU + 400, 300},
+};
+
+static const pc_area_decl parcel_decls[] = {
+    {"decl_area", "unit", NULL, "approx"},
+    {"alt_area", "alt_unit", NULL, NULL},
+};
+
+static pc_capacity_opts cap_opts(const char *zone_field)
+{
+    pc_capacity_opts o;
+    memset(&o, 0, sizeof o);
+    o.severity = PC_SEV_ERROR;
+    o.tol = (pc_tolerance){1, 0.1, 2};
+    o.zone_field = zone_field;
+    o.decls = parcel_decls;
+    o.ndecls = N(parcel_decls);
+    o.capacity = 1;
+    return o;
+}
+
+/* Runs pc_rules_capacity (zones "zones", parcels "parcels", both keyed by
+ * "code") in a fresh session; findings finished into out. */
+static void run_capacity(struct fx *fx, pc_layer *zl, pc_layer *pl,
+                         const pc_zone_figure *figs, size_t nfigs,
+                         const pc_capacity_opts *o, int threads,
+                         pc_findings *out)
+{
+    pc_rules *r = session(fx, threads);
+    int z = add_layer(fx, r, zl, "zones", "code");
+    int p = add_layer(fx, r, pl, "parcels", "code");
+    RULE_OK(fx, pc_rules_capacity(fx->ctx, r, z, p, figs, nfigs, o, out));
+    RULE_OK(fx, pc_findings_finish(fx->ctx, out));
+    pc_rules_free(fx->ctx, r);
+}
+
+static void check_cap(const pc_findings *f, const char *name, const char *key,
+                      double want, double cap, const char *buf)
+{
+    const pc_finding *x = find(f, "capacity.exceeded", key, NULL, NULL);
+    if (want < 0) {
+        EXPECT(!x, "%s: %s exceeded: %s", name, key, buf);
+        return;
+    }
+    EXPECT(x && near(x->measured_m2, want) && near(x->declared_m2, cap) &&
+               near(x->diff_m2, want - cap) && !x->field,
+           "%s: %s sum %.9g (want %.9g) capacity %.9g (want %.9g): %s", name,
+           key, x ? x->measured_m2 : NAN, want, x ? x->declared_m2 : NAN, cap,
+           buf);
+}
+
+static void test_capacity_by_attribute(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft zs[] = {{.key = "Z", .wkt = RECT(0, 0, 100, 100)},
+                            {.key = "Z1", .wkt = RECT(0, 0, 50, 100)},
+                            {.key = "Z2", .wkt = RECT(50, 0, 100, 100)},
+                            {.key = "W", .wkt = RECT(0, 0, 1, 1)},
+                            {0}};
+    pc_layer *zl = build(fx->ctx, "zones", zs, N(zs));
+    static const char *const kids[] = {"Z1", "Z2"};
+    for (size_t c = 0; c < N(cap_cases); c++) {
+        const struct cap_case *cc = &cap_cases[c];
+        pc_zone_figure figs[3] = {
+            {.key = "Z", .has_area = cc->z.value >= 0, .area = cc->z,
+             .children = kids, .nchildren = 2, .source = "L3"},
+            {.key = "Z1", .has_area = cc->z1.value >= 0, .area = cc->z1},
+            {.key = "Z2", .has_area = cc->z2.value >= 0, .area = cc->z2},
+        };
+        pc_layer *pl = build(fx->ctx, "parcels", cc->parcels, N(cc->parcels));
+        pc_capacity_opts o = cap_opts("zone");
+        pc_findings f = {0};
+        run_capacity(fx, zl, pl, figs, N(figs), &o, 1, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        double cz = cc->z.value >= 0 ? pc_unit_to_m2(cc->z.value, cc->z.unit)
+                                     : 10000;
+        double c1 = cc->z1.value >= 0
+                        ? pc_unit_to_m2(cc->z1.value, cc->z1.unit) : 5000;
+        double c2 = cc->z2.value >= 0
+                        ? pc_unit_to_m2(cc->z2.value, cc->z2.unit) : 5000;
+        check_cap(&f, cc->name, "Z", cc->want_z, cz, buf);
+        check_cap(&f, cc->name, "Z1", cc->want_z1, c1, buf);
+        check_cap(&f, cc->name, "Z2", cc->want_z2, c2, buf);
+        EXPECT(f.n == count_rule(&f, "capacity.exceeded") &&
+                   !find(&f, "capacity.exceeded", "W", NULL, NULL),
+               "%s: other findings: %s", cc->name, buf);
+        pc_findings_clear(fx->ctx, &f);
+        pc_layer_free(fx->ctx, pl);
+    }
+    /* the message: parcels, sum in the zone's unit, its figure, source */
+    const struct ft ps[] = {{.key = "p1", .wkt = RECT(0, 0, 10, 10),
+                             .zone = "Z1", .decl = "8", .unit = "亩"},
+                            {0}};
+    pc_zone_figure fig = {.key = "Z1", .has_area = 1,
+                          .area = area(7.5, PC_UNIT_MU, 0, NULL),
+                          .source = "L44"};
+    pc_layer *pl = build(fx->ctx, "parcels", ps, N(ps));
+    pc_capacity_opts o = cap_opts("zone");
+    pc_findings f = {0};
+    run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
+    const pc_finding *x = find(&f, "capacity.exceeded", "Z1", NULL, NULL);
+    EXPECT(x && streq(x->message,
+                      "Z1: its parcels (1) add up to 5333.3 m2 (8 亩), "
+                      "more than its 7.5 亩 (5000.0 m2) by 333.3 m2 (6.7 %); "
+                      "tolerance 5.0 m2 (L44)") &&
+               x->geom && x->fid == 2,
+           "message: %s", x ? x->message : "(no finding)");
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, pl);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* A cycle among the parts: roll-up ends, each zone counts a parcel once. */
+static void test_capacity_cycle(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft zs[] = {{.key = "A", .wkt = RECT(0, 0, 10, 10)},
+                            {.key = "B", .wkt = RECT(0, 0, 10, 10)},
+                            {0}};
+    const struct ft ps[] = {{.key = "p1", .wkt = RECT(0, 0, 1, 1),
+                             .zone = "A", .decl = "50", .unit = "m2"},
+                            {.key = "p2", .wkt = RECT(0, 0, 1, 1),
+                             .zone = "B", .decl = "60", .unit = "m2"},
+                            {0}};
+    static const char *const ka[] = {"A", "B"}, *const kb[] = {"A"};
+    pc_zone_figure figs[] = {
+        {.key = "A", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL),
+         .children = ka, .nchildren = 2},
+        {.key = "B", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL),
+         .children = kb, .nchildren = 1},
+    };
+    pc_layer *zl = build(fx->ctx, "zones", zs, N(zs));
+    pc_layer *pl = build(fx->ctx, "parcels", ps, N(ps));
+    pc_capacity_opts o = cap_opts("zone");
+    pc_findings f = {0};
+    run_capacity(fx, zl, pl, figs, N(figs), &o, 1, &f);
+    char buf[2048];
+    dump(&f, buf, sizeof buf);
+    check_cap(&f, "cycle", "A", 110, 0, buf);
+    check_cap(&f, "cycle", "B", 110, 0, buf);
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, pl);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- capacity by position -------------------------------------------------
+ * A is [0,100] x [0,100], B [100,200] x [0,100]; C is listed but no
+ * feature holds it; D holds no polygon. A parcel counts in a zone holding
+ * more than half of it. */
+
+static void test_capacity_spatial(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft zs[] = {{.key = "A", .wkt = RECT(0, 0, 100, 100)},
+                            {.key = "B", .wkt = RECT(100, 0, 200, 100)},
+                            {.key = "D", .wkt = NULL},
+                            {.key = "U", .wkt = RECT(0, 0, 200, 100)},
+                            {0}};
+    const struct ft ps[] = {
+        /* inside A: 400 */
+        {.key = "p1", .wkt = RECT(10, 10, 30, 30)},
+        /* 100 in A, 200 in B: B, 300 */
+        {.key = "p2", .wkt = RECT(90, 0, 120, 10)},
+        /* 300 in A, 100 in B: A, 400 */
+        {.key = "p3", .wkt = RECT(70, 50, 110, 60)},
+        /* half and half: neither */
+        {.key = "p4", .wkt = RECT(95, 80, 105, 90)},
+        /* inside B, declared 1 亩 */
+        {.key = "p5", .wkt = RECT(150, 50, 160, 60), .decl = "1",
+         .unit = "亩"},
+        /* outside every zone */
+        {.key = "p6", .wkt = RECT(500, 0, 510, 10)},
+        /* no polygon: cannot be placed */
+        {.key = "p7", .wkt = NULL, .decl = "5", .unit = "m2"},
+        /* a little more than half in B: 50.5 of 100 */
+        {.key = "p8", .wkt = RECT(99.5, 20, 100.5, 120)},
+        {0}};
+    pc_zone_figure figs[] = {
+        {.key = "A", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL)},
+        {.key = "B", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL)},
+        {.key = "C", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL)},
+        {.key = "D", .has_area = 1, .area = area(0, PC_UNIT_M2, 0, NULL)},
+    };
+    pc_layer *zl = build(fx->ctx, "zones", zs, N(zs));
+    pc_layer *pl = build(fx->ctx, "parcels", ps, N(ps));
+    /* p8: 1 x 100 straddling x = 100 and y = 100: in A 0.5 x 80 = 40, in B
+     * 0.5 x 80 = 40: neither */
+    double want_a = 400 + 400, want_b = 300 + MU;
+    for (int threads = 1; threads <= 2; threads++) {
+        pc_capacity_opts o = cap_opts(NULL);
+        pc_findings f = {0};
+        run_capacity(fx, zl, pl, figs, N(figs), &o, threads, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        check_cap(&f, "spatial", "A", want_a, 0, buf);
+        check_cap(&f, "spatial", "B", want_b, 0, buf);
+        const pc_finding *c = find(&f, "figure.no_zone", "C", NULL, NULL);
+        EXPECT(f.n == 3 && c && !find(&f, "capacity.exceeded", "U", NULL, NULL),
+               "threads %d: %s", threads, buf);
+        pc_findings_clear(fx->ctx, &f);
+    }
+    pc_layer_free(fx->ctx, pl);
+    pc_layer_free(fx->ctx, zl);
+    /* more than half: 51 of 100 in B */
+    const struct ft ps2[] = {{.key = "q", .wkt = RECT(49, 0, 149, 1)}, {0}};
+    const struct ft ps3[] = {{.key = "q", .wkt = RECT(51, 0, 151, 1)}, {0}};
+    zl = build(fx->ctx, "zones", zs, N(zs));
+    for (int k = 0; k < 2; k++) {
+        pl = build(fx->ctx, "parcels", k ? ps3 : ps2, 2);
+        pc_capacity_opts o = cap_opts(NULL);
+        pc_findings f = {0};
+        run_capacity(fx, zl, pl, figs, 2, &o, 1, &f);
+        char buf[2048];
+        dump(&f, buf, sizeof buf);
+        check_cap(&f, "51 %", k ? "B" : "A", 100, 0, buf);
+        EXPECT(f.n == 1, "51 %%: %s", buf);
+        pc_findings_clear(fx->ctx, &f);
+        pc_layer_free(fx->ctx, pl);
+    }
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
+/* ---- quotas ---------------------------------------------------------------
+ * One zone Z; parcels by attribute with a 用地用海 code or name, or text
+ * the table does not know; a quota class "10" takes in 1001 and 100101,
+ * "工业用地" (1001) its subclasses, plain text matches exactly. */
+
+struct quota_case {
+    const char *name;
+    pc_quota q;
+    const char *rule;        /* NULL: none */
+    double sum, limit;       /* when rule */
+    const char *msg;         /* in the message, or NULL */
+};
+
+#define AT_MOST(c, v, u, ap, line)                                           \
+    {c, 1, 0, {v, u, ap, NULL}, {0, PC_UNIT_M2, 0, NULL}, line}
+#define AT_LEAST(c, v, u, ap, line)                                          \
+    {c, 0, 1, {0, PC_UNIT_M2, 0, NULL}, {v, u, ap, NULL}, line}
+
+/* The parcels: 100101 1000, 1001 2000, 工业用地 500, 1002 300, 0701 4000,
+ * 仓储区 700, NULL 100, 10 (a code as class) 50. */
+static const struct quota_case quota_cases[] = {
+    {"10 at most 3000: 3850", AT_MOST("10", 3000, PC_UNIT_M2, 0, 7),
+     "quota.above", 3850, 3000, "class 10 工矿用地"},
+    {"工业用地 at least 4000: 3500", AT_LEAST("工业用地", 4000, PC_UNIT_M2, 0, 8),
+     "quota.below", 3500, 4000, "class 1001 工业用地"},
+    {"1001 at most 3500: equal", AT_MOST("1001", 3500, PC_UNIT_M2, 0, 0), NULL,
+     0, 0, NULL},
+    {"1001 at least 3500: equal", AT_LEAST("1001", 3500, PC_UNIT_M2, 0, 0),
+     NULL, 0, 0, NULL},
+    {"仓储区 as text, at least 1000: 700",
+     AT_LEAST("仓储区", 1000, PC_UNIT_M2, 0, 9), "quota.below", 700, 1000,
+     "class '仓储区'"},
+    {"07 at most 约6 亩 (4000)", AT_MOST("07", 6, PC_UNIT_MU, 1, 0), NULL, 0,
+     0, NULL},
+    {"070101 at least 10: none of 0701 counts",
+     AT_LEAST("070101", 10, PC_UNIT_M2, 0, 0), "quota.below", 0, 10,
+     "its parcels of class 070101 一类城镇住宅用地 (0) add up to 0.0 m2"},
+    /* 4000 against 3996: 4 > 3.996 */
+    {"0701 at most 3996: just outside", AT_MOST("0701", 3996, PC_UNIT_M2, 0, 0),
+     "quota.above", 4000, 3996, "more than the at most 3996 平方米"},
+    /* 4000 against 3997: 3 <= 3.997 */
+    {"0701 at most 3997: just inside", AT_MOST("0701", 3997, PC_UNIT_M2, 0, 0),
+     NULL, 0, 0, NULL},
+    /* 约3950: 50 <= 79 */
+    {"0701 at most 约3950: inside 2 %", AT_MOST("0701", 3950, PC_UNIT_M2, 1, 0),
+     NULL, 0, 0, NULL},
+    {"1002 at least 0.5 亩: 300 < 333.3",
+     AT_LEAST("1002", 0.5, PC_UNIT_MU, 0, 0), "quota.below", 300, MU / 2,
+     "less than the at least 0.5 亩"},
+};
+
+static void test_quotas(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft zs[] = {{.key = "Z", .wkt = RECT(0, 0, 100, 100)}, {0}};
+    const struct ft ps[] = {
+        {.key = "p1", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "100101",
+         .decl = "1000", .unit = "m2"},
+        {.key = "p2", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "1001",
+         .decl = "2000", .unit = "m2"},
+        {.key = "p3", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "工业用地",
+         .decl = "500", .unit = "m2"},
+        {.key = "p4", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "1002",
+         .decl = "300", .unit = "m2"},
+        {.key = "p5", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "0701",
+         .decl = "6", .unit = "亩"},
+        {.key = "p6", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "仓储区",
+         .decl = "700", .unit = "m2"},
+        {.key = "p7", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .decl = "100",
+         .unit = "m2"},
+        {.key = "p8", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "10",
+         .decl = "50", .unit = "m2"},
+        /* in another zone: counts nowhere here */
+        {.key = "p9", .wkt = RECT(0, 0, 1, 1), .zone = "Y", .cls = "1001",
+         .decl = "9999", .unit = "m2"},
+        {0}};
+    pc_layer *zl = build(fx->ctx, "zones", zs, N(zs));
+    pc_layer *pl = build(fx->ctx, "parcels", ps, N(ps));
+    for (size_t c = 0; c < N(quota_cases); c++) {
+        const struct quota_case *qc = &quota_cases[c];
+        pc_zone_figure fig = {.key = "Z", .has_area = 1,
+                              .area = area(1, PC_UNIT_M2, 0, NULL),
+                              .quotas = &qc->q, .nquotas = 1};
+        pc_capacity_opts o = cap_opts("zone");
+        o.class_field = "cls";
+        o.capacity = 0; /* quotas only: Z's 1 m2 is not checked */
+        pc_findings f = {0};
+        run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        EXPECT(f.n == (qc->rule ? 1u : 0u), "%s: %s", qc->name, buf);
+        if (!qc->rule || f.n != 1)
+            goto next;
+        const pc_finding *x = find(&f, qc->rule, "Z", NULL, qc->q.cls);
+        const pc_stated_area *lim =
+            qc->q.has_at_most ? &qc->q.at_most : &qc->q.at_least;
+        double tol = fmax(1, (lim->approx ? 0.02 : 0.001) * qc->limit);
+        EXPECT(x && near(x->measured_m2, qc->sum) &&
+                   near(x->declared_m2, qc->limit) &&
+                   near(x->tolerance_m2, tol) && x->fid == 1 && x->geom,
+               "%s: sum %.9g limit %.9g tol %.9g: %s", qc->name,
+               x ? x->measured_m2 : NAN, x ? x->declared_m2 : NAN,
+               x ? x->tolerance_m2 : NAN, buf);
+        EXPECT(x && (!qc->msg || tu_contains(x->message, qc->msg)) &&
+                   (!qc->q.line || tu_contains(x->message, "plan file line")),
+               "%s: message %s", qc->name, x ? x->message : "");
+    next:
+        pc_findings_clear(fx->ctx, &f);
+    }
+    /* all quotas of a zone together, with capacity: each finding once */
+    pc_quota qs[N(quota_cases)];
+    for (size_t c = 0; c < N(quota_cases); c++)
+        qs[c] = quota_cases[c].q;
+    pc_zone_figure fig = {.key = "Z", .has_area = 1,
+                          .area = area(15, PC_UNIT_MU, 0, NULL),
+                          .quotas = qs, .nquotas = N(qs)};
+    pc_capacity_opts o = cap_opts("zone");
+    o.class_field = "cls";
+    pc_findings f = {0};
+    run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
+    char buf[4096];
+    dump(&f, buf, sizeof buf);
+    size_t want = 0;
+    for (size_t c = 0; c < N(quota_cases); c++)
+        want += quota_cases[c].rule != NULL;
+    EXPECT(f.n == want && !find(&f, "capacity.exceeded", "Z", NULL, NULL),
+           "all quotas: %zu findings, want %zu: %s", f.n, want, buf);
+    pc_findings_clear(fx->ctx, &f);
+    /* by position: p1..p9 all lie in Z */
+    qs[0] = quota_cases[0].q;
+    fig.nquotas = 1;
+    o = cap_opts(NULL);
+    o.class_field = "cls";
+    o.capacity = 0;
+    run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
+    const pc_finding *x = find(&f, "quota.above", "Z", NULL, "10");
+    EXPECT(f.n == 1 && x && near(x->measured_m2, 3850 + 9999),
+           "by position: %zu findings, sum %.9g", f.n,
+           x ? x->measured_m2 : NAN);
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, pl);
+    pc_layer_free(fx->ctx, zl);
+    report();
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -694,6 +1133,10 @@ int main(int argc, char **argv)
         T(test_children_sum_message),
         T(test_child_outside),
         T(test_cycles),
+        T(test_capacity_by_attribute),
+        T(test_capacity_cycle),
+        T(test_capacity_spatial),
+        T(test_quotas),
     };
     if (argc > 1) /* e.g. test_reconcile 'test_cap*' */
         cmocka_set_test_filter(argv[1]);
