@@ -10,6 +10,7 @@
  * cycle in the plan never loops. Parcels may be a million: they are visited
  * once (capacity) or sorted once (duplicate keys). Messages say every
  * figure as the plan prints it, then in m². */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1301,5 +1302,220 @@ done:
     free(c.count);
     graph_free(&g);
     ktable_free(&zt);
+    return st;
+}
+
+/* ---- duplicate keys ------------------------------------------------------- */
+
+/* 1 when two values of field j are the same (NULL only equals NULL). */
+static int same_value(const pc_layer *layer, size_t j, const pc_value *a,
+                      const pc_value *b)
+{
+    if (a->is_null || b->is_null)
+        return a->is_null == b->is_null;
+    switch (layer->fields[j].type) {
+    case PC_FIELD_INTEGER: return a->i == b->i;
+    case PC_FIELD_REAL: return a->r == b->r || (isnan(a->r) && isnan(b->r));
+    case PC_FIELD_TEXT: return streq(a->s, b->s);
+    }
+    return 0;
+}
+
+/* A value for messages, cut at about 40 bytes (on a UTF-8 boundary). */
+static const char *short_value(const pc_layer *layer, size_t j,
+                               const pc_value *v, char *buf, size_t n)
+{
+    char tmp[64];
+    const char *t = pc_value_text(layer, j, v, tmp, sizeof tmp);
+    if (!t)
+        t = "NULL";
+    size_t len = strlen(t);
+    if (len <= 40) {
+        snprintf(buf, n, "%s", t);
+        return buf;
+    }
+    size_t cut = 40;
+    while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+        cut--;
+    snprintf(buf, n, "%.*s…", (int)cut, t);
+    return buf;
+}
+
+/* 1 when two geometries are the same: both NULL, identical coordinates,
+ * or the same point set. A GEOS failure (invalid input) counts as
+ * different: what the message says, not a tool error. */
+static int same_geom(GEOSContextHandle_t h, const GEOSGeometry *a,
+                     const GEOSGeometry *b)
+{
+    if (!a || !b)
+        return !a && !b;
+    if (GEOSEqualsExact_r(h, a, b, 0) == 1)
+        return 1;
+    return GEOSEquals_r(h, a, b) == 1;
+}
+
+/* key.duplicate for entry e (a later holder of the key) against `first`,
+ * the holder with the smallest FID. */
+static pc_status duplicate_finding(pc_ctx *ctx, const struct rlayer *l,
+                                   const struct kentry *first,
+                                   const struct kentry *e, pc_severity sev,
+                                   pc_findings *out)
+{
+    const pc_layer *layer = l->layer;
+    const pc_feature *f0 = &layer->features[first->index];
+    const pc_feature *f = &layer->features[e->index];
+    char diffs[1024];
+    size_t dlen = 0, ndiff = 0;
+    diffs[0] = '\0';
+    for (size_t j = 0; j < layer->nfields; j++) {
+        if (same_value(layer, j, &f0->values[j], &f->values[j]))
+            continue;
+        if (++ndiff > 4) {
+            if (ndiff == 5 && dlen + 1 < sizeof diffs)
+                dlen += (size_t)snprintf(diffs + dlen, sizeof diffs - dlen,
+                                         ", …");
+            continue;
+        }
+        char a[96], b[96];
+        if (dlen + 1 < sizeof diffs)
+            dlen += (size_t)snprintf(
+                diffs + dlen, sizeof diffs - dlen, "%s%s (%s vs %s)",
+                ndiff > 1 ? ", " : "", layer->fields[j].name,
+                short_value(layer, j, &f0->values[j], a, sizeof a),
+                short_value(layer, j, &f->values[j], b, sizeof b));
+    }
+    int geom = same_geom(pc_ctx_geos(ctx), f0->geom, f->geom);
+    char msg[1400];
+    int len = snprintf(msg, sizeof msg, "%s %s: fid %" PRId64 " repeats the "
+                       "key of fid %" PRId64 ": ", l->id, e->key, f->fid,
+                       f0->fid);
+    size_t off = len > 0 && (size_t)len < sizeof msg ? (size_t)len : 0;
+    if (ndiff == 0)
+        snprintf(msg + off, sizeof msg - off, "%s",
+                 geom ? "same attributes and geometry"
+                      : "same attributes, different geometry");
+    else
+        snprintf(msg + off, sizeof msg - off, "fields differ: %s; %s", diffs,
+                 geom ? "same geometry" : "different geometry");
+    pc_finding fd = pc_finding_init("key.duplicate", sev);
+    fd.layer = l->id;
+    fd.key = (char *)e->key;
+    fd.fid = f->fid;
+    fd.layer2 = l->id;
+    fd.key2 = (char *)first->key;
+    fd.fid2 = f0->fid;
+    fd.repaired = f->repaired || f0->repaired;
+    fd.message = msg;
+    fd.geom = clone_or_null(ctx, f->geom);
+    return pc_findings_add(ctx, out, &fd);
+}
+
+pc_status pc_rules_duplicate_keys(pc_ctx *ctx, pc_rules *r, int layer,
+                                  pc_severity severity, pc_findings *out)
+{
+    if (layer < 0 || layer >= r->nlayers)
+        return pc_error(ctx, PC_ERR_USAGE, "duplicate keys: no layer %d",
+                        layer);
+    const struct rlayer *l = &r->layers[layer];
+    struct ktable t;
+    pc_status st = key_table(ctx, l, 1, &t);
+    for (size_t i = 0; i < t.n && st == PC_OK;) {
+        size_t j = i + 1;
+        while (j < t.n && strcmp(t.e[j].key, t.e[i].key) == 0)
+            j++;
+        for (size_t k = i + 1; k < j && st == PC_OK; k++)
+            st = duplicate_finding(ctx, l, &t.e[i], &t.e[k], severity, out);
+        i = j;
+    }
+    ktable_free(&t);
+    return st;
+}
+
+/* ---- figures of one feature against each other ---------------------------- */
+
+/* A declared figure as printed, with 约 when flagged and its unit. */
+static const char *figure_text(const pc_layer *layer, const pc_feature *f,
+                               const struct decl_ix *x, pc_figure *fig,
+                               const char *unit_text, char *buf, size_t n)
+{
+    const char *t = pc_figure_text(layer, f, x->v, fig);
+    snprintf(buf, n, "%s%s %s", fig->approx && !strstr(t, "约") ? "约" : "", t,
+             unit_text ? unit_text : "");
+    return buf;
+}
+
+pc_status pc_check_figures_agree(pc_ctx *ctx, const pc_layer *layer,
+                                 const pc_area_check *check,
+                                 pc_findings *out)
+{
+    if (!check->decls || check->ndecls < 2)
+        return pc_error(ctx, PC_ERR_USAGE, "layer '%s': comparing declared "
+                        "figures needs at least two of them", layer->name);
+    int ki;
+    pc_status st = need_field(ctx, layer, check->key_field, "key field", &ki);
+    if (st != PC_OK)
+        return st;
+    size_t nd = check->ndecls;
+    struct decl_ix *dx = calloc(nd, sizeof *dx);
+    if (!dx)
+        return PC_OOM(ctx);
+    if ((st = resolve_decls(ctx, layer, check->decls, nd, dx)) != PC_OK) {
+        free(dx);
+        return st;
+    }
+    for (size_t i = 0; i < layer->nfeatures && st == PC_OK; i++) {
+        const pc_feature *f = &layer->features[i];
+        pc_figure f0;
+        const char *u0 = NULL;
+        char ub0[64];
+        double m0 = NAN;
+        size_t k0 = 0;
+        while (k0 < nd && !decl_m2(layer, f, &dx[k0], &f0, &u0, ub0,
+                                   sizeof ub0, &m0))
+            k0++;
+        for (size_t k = k0 + 1; k < nd && st == PC_OK; k++) {
+            pc_figure fk;
+            const char *uk = NULL;
+            char ubk[64];
+            double mk;
+            if (!decl_m2(layer, f, &dx[k], &fk, &uk, ubk, sizeof ubk, &mk))
+                continue;
+            double diff = mk - m0;
+            double tol = pc_figure_tolerance(
+                check->tol.abs_m2, check->tol.rel_pct, check->tol.approx_rel_pct,
+                f0.approx || fk.approx, fmax(m0, mk));
+            if (fabs(diff) <= tol)
+                continue;
+            char key[256], msg[1024], t0[160], tk[160], pt[32];
+            pc_finding fd = pc_finding_init("area.units_disagree",
+                                            check->severity);
+            fd.layer = layer->name;
+            fd.key = (char *)pc_feature_key(layer, ki, i, key, sizeof key);
+            fd.fid = f->fid;
+            fd.field = (char *)check->decls[k].value_field;
+            fd.declared_m2 = m0;
+            fd.measured_m2 = mk;
+            fd.diff_m2 = diff;
+            fd.diff_pct = m0 > 0 ? 100.0 * diff / m0 : NAN;
+            fd.tolerance_m2 = tol;
+            fd.unit = (char *)uk;
+            fd.declared_value = fk.value;
+            if (m0 > 0)
+                snprintf(pt, sizeof pt, " (%+.3f %%)", fd.diff_pct);
+            else
+                pt[0] = '\0';
+            snprintf(msg, sizeof msg, "%s %s: %s %s (%.2f m2) and %s %s "
+                     "(%.2f m2) disagree by %+.2f m2%s; tolerance %.2f m2",
+                     layer->name, key, check->decls[k0].value_field,
+                     figure_text(layer, f, &dx[k0], &f0, u0, t0, sizeof t0),
+                     m0, check->decls[k].value_field,
+                     figure_text(layer, f, &dx[k], &fk, uk, tk, sizeof tk), mk,
+                     diff, pt, tol);
+            fd.message = msg;
+            fd.geom = clone_or_null(ctx, f->geom);
+            st = pc_findings_add(ctx, out, &fd);
+        }
+    }
+    free(dx);
     return st;
 }

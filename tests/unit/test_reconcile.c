@@ -1120,6 +1120,311 @@ static void test_quotas(void **state)
     report();
 }
 
+/* ---- key.duplicate -------------------------------------------------------- */
+
+static void test_duplicate_keys(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft fs[] = {
+        /* K1: identical; the first by FID is fid 2, listed second */
+        {.key = "K1", .wkt = RECT(0, 0, 10, 10), .fid = 5, .decl = "82"},
+        {.key = "K1", .wkt = RECT(0, 0, 10, 10), .fid = 2, .decl = "82"},
+        /* K2: attributes differ */
+        {.key = "K2", .wkt = RECT(0, 0, 10, 10), .fid = 3, .decl = "82"},
+        {.key = "K2", .wkt = RECT(0, 0, 10, 10), .fid = 4, .decl = "82.5",
+         .approx = "1"},
+        /* K3: geometry differs */
+        {.key = "K3", .wkt = RECT(0, 0, 10, 10), .fid = 6},
+        {.key = "K3", .wkt = RECT(0, 0, 10, 11), .fid = 7},
+        /* K4: three copies */
+        {.key = "K4", .wkt = RECT(0, 0, 10, 10), .fid = 8},
+        {.key = "K4", .wkt = RECT(0, 0, 10, 10), .fid = 9},
+        {.key = "K4", .wkt = RECT(0, 0, 10, 10), .fid = 10},
+        /* no key: keyed by FID, never duplicates */
+        {.key = NULL, .wkt = RECT(0, 0, 10, 10), .fid = 11},
+        {.key = NULL, .wkt = RECT(0, 0, 10, 10), .fid = 12},
+        /* K5 once */
+        {.key = "K5", .wkt = RECT(0, 0, 10, 10), .fid = 13},
+        /* K6: the same ring from another start: the same geometry */
+        {.key = "K6", .wkt = RECT(0, 0, 10, 10), .fid = 14},
+        {.key = "K6", .wkt = "POLYGON((10 10,0 10,0 0,10 0,10 10))",
+         .fid = 15},
+        /* K7: five fields differ: four listed */
+        {.key = "K7", .wkt = RECT(0, 0, 10, 10), .fid = 16, .decl = "1",
+         .unit = "m2", .f1 = "a", .f2 = "b", .f3 = "c"},
+        {.key = "K7", .wkt = RECT(0, 0, 10, 10), .fid = 17, .decl = "2",
+         .unit = "亩", .f1 = "A", .f2 = "B", .f3 = "C"},
+        /* K8: both without geometry */
+        {.key = "K8", .wkt = NULL, .fid = 18},
+        {.key = "K8", .wkt = NULL, .fid = 19},
+        {0}};
+    pc_layer *l = build(fx->ctx, "parcels", fs, N(fs));
+    pc_rules *r = session(fx, 1);
+    int li = add_layer(fx, r, l, "parcels", "code");
+    int lf = add_layer(fx, r, l, "byfid", NULL);
+    pc_findings f = {0};
+    RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, li, PC_SEV_WARNING, &f));
+    RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, lf, PC_SEV_WARNING, &f));
+    RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
+    char buf[8192];
+    dump(&f, buf, sizeof buf);
+    EXPECT(f.n == 8 && count_rule(&f, "key.duplicate") == 8, "%zu: %s", f.n,
+           buf);
+    struct {
+        const char *key;
+        int64_t fid, fid2;
+        const char *msg;
+    } want[] = {
+        {"K1", 5, 2, "parcels K1: fid 5 repeats the key of fid 2: same "
+                     "attributes and geometry"},
+        {"K2", 4, 3, "fields differ: decl_area (82 vs 82.5), approx (NULL vs "
+                     "1); same geometry"},
+        {"K3", 7, 6, ": same attributes, different geometry"},
+        {"K4", 9, 8, "fid 9 repeats the key of fid 8"},
+        {"K4", 10, 8, "fid 10 repeats the key of fid 8"},
+        {"K6", 15, 14, "same attributes and geometry"},
+        {"K7", 17, 16, "fields differ: decl_area (1 vs 2), unit (m2 vs 亩), f1 "
+                       "(a vs A), f2 (b vs B), …; same geometry"},
+        {"K8", 19, 18, "same attributes and geometry"},
+    };
+    for (size_t k = 0; k < N(want); k++) {
+        const pc_finding *x = NULL;
+        for (size_t i = 0; i < f.n; i++)
+            if (streq(f.items[i].key, want[k].key) &&
+                f.items[i].fid == want[k].fid)
+                x = &f.items[i];
+        EXPECT(x && x->fid2 == want[k].fid2 && streq(x->key2, want[k].key) &&
+                   streq(x->layer2, "parcels") && x->severity == PC_SEV_WARNING &&
+                   tu_contains(x->message, want[k].msg),
+               "%s fid %lld: %s", want[k].key, (long long)want[k].fid,
+               x ? x->message : "(none)");
+    }
+    /* three copies: the second finding's id is numbered */
+    size_t k4 = 0;
+    for (size_t i = 0; i < f.n; i++)
+        if (streq(f.items[i].key, "K4"))
+            k4 += streq(f.items[i].id, "key.duplicate:parcels:K4:parcels:K4") +
+                  2 * streq(f.items[i].id,
+                            "key.duplicate:parcels:K4:parcels:K4#2");
+    EXPECT(k4 == 3, "K4 ids: %s", buf);
+    pc_findings_clear(fx->ctx, &f);
+    pc_rules_free(fx->ctx, r);
+    pc_layer_free(fx->ctx, l);
+
+    /* integer keys; an empty layer */
+    pc_layer *n = tu_layer_new(fx->ctx, "nums", "EPSG:4549");
+    tu_layer_add_field(n, "no", PC_FIELD_INTEGER);
+    for (int k = 0; k < 3; k++) {
+        pc_feature *ft = tu_layer_add_feature(fx->ctx, n, k + 1, NULL);
+        tu_set_int(ft, 0, k == 2 ? 8 : 7);
+    }
+    pc_layer *e = build(fx->ctx, "empty", fs, 0);
+    r = session(fx, 1);
+    li = add_layer(fx, r, n, "nums", "no");
+    int le = add_layer(fx, r, e, "empty", "code");
+    RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, li, PC_SEV_ERROR, &f));
+    RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, le, PC_SEV_ERROR, &f));
+    EXPECT(f.n == 1 && streq(f.items[0].key, "7") && f.items[0].fid == 2 &&
+               f.items[0].fid2 == 1,
+           "integer keys: %zu findings", f.n);
+    pc_findings_clear(fx->ctx, &f);
+    pc_rules_free(fx->ctx, r);
+    pc_layer_free(fx->ctx, n);
+    pc_layer_free(fx->ctx, e);
+    report();
+}
+
+/* ---- area.units_disagree --------------------------------------------------
+ * decl_area (unit, approx) against alt_area (alt_unit) and f1 (a constant
+ * 公顷); the tolerance is that of the larger figure, 2 % when either is
+ * printed with 约. */
+
+struct agree_case {
+    const char *name;
+    const char *decl, *unit, *approx, *alt, *alt_unit, *ha;
+    const char *field;       /* the disagreeing one, NULL: none */
+    double first, other;     /* m2, when field */
+    const char *msg;
+};
+
+static const struct agree_case agree_cases[] = {
+    {"82 亩 = 54666.67 m2", "82", "亩", NULL, "54666.67", "m2", NULL, NULL, 0,
+     0, NULL},
+    /* 333.3 <= 2 % of 55000 */
+    {"82 亩 vs 约82.5 亩", "82", "亩", NULL, "约82.5", "亩", NULL, NULL, 0, 0,
+     NULL},
+    {"82 亩 vs 82.5 亩", "82", "亩", NULL, "82.5", "亩", NULL, "alt_area",
+     82 * MU, 82.5 * MU,
+     "parcels F2: decl_area 82 亩 (54666.67 m2) and alt_area 82.5 亩 "
+     "(55000.00 m2) disagree by +333.33 m2 (+0.610 %); tolerance 55.00 m2"},
+    {"82 亩 flagged approximate vs 82.5 亩", "82", "亩", "1", "82.5", "亩",
+     NULL, NULL, 0, 0, NULL},
+    {"1 m2 absolute: inside", "100", "m2", NULL, "100.9", "m2", NULL, NULL, 0,
+     0, NULL},
+    {"1 m2 absolute: outside", "100", "m2", NULL, "101.1", "平方米", NULL,
+     "alt_area", 100, 101.1, "alt_area 101.1 平方米"},
+    /* 10.005 <= 0.1 % of the larger 10010.005, > 0.1 % of 10000 */
+    {"the larger figure's tolerance", "1", "公顷", NULL, "10010.005", "m2",
+     NULL, NULL, 0, 0, NULL},
+    {"just outside the larger's", "1", "公顷", NULL, "10010.02", "m2", NULL,
+     "alt_area", 10000, 10010.02, NULL},
+    {"约 first", "约1", "公顷", NULL, "10150", "m2", NULL, NULL, 0, 0, NULL},
+    {"second NULL", "82", "亩", NULL, NULL, NULL, NULL, NULL, 0, 0, NULL},
+    {"second not a number", "82", "亩", NULL, "abc", "亩", NULL, NULL, 0, 0,
+     NULL},
+    {"second in an unknown unit", "82", "亩", NULL, "1", "acre", NULL, NULL, 0,
+     0, NULL},
+    {"first invalid: the second is the first", "abc", "亩", NULL, "1", "亩",
+     "5", "f1", MU, 50000, "alt_area 1 亩"},
+    {"third against the first", "15", "亩", NULL, NULL, NULL, "1.1", "f1",
+     10000, 11000, "f1 1.1 公顷"},
+    {"all three agree", "15", "亩", NULL, "10000", "m2", "1", NULL, 0, 0,
+     NULL},
+};
+
+static void test_units_disagree(void **state)
+{
+    struct fx *fx = *state;
+    size_t n = N(agree_cases);
+    char keys[N(agree_cases)][16];
+    struct ft fs[N(agree_cases) + 1];
+    memset(fs, 0, sizeof fs);
+    for (size_t c = 0; c < n; c++) {
+        const struct agree_case *ac = &agree_cases[c];
+        snprintf(keys[c], sizeof keys[c], "F%zu", c);
+        fs[c] = (struct ft){.key = keys[c], .wkt = c % 2 ? NULL : RECT(0, 0, 1, 1),
+                            .decl = ac->decl, .unit = ac->unit,
+                            .approx = ac->approx, .alt = ac->alt,
+                            .alt_unit = ac->alt_unit, .f1 = ac->ha};
+    }
+    pc_layer *l = build(fx->ctx, "parcels", fs, n);
+    const pc_area_decl decls[] = {{"decl_area", "unit", NULL, "approx"},
+                                  {"alt_area", "alt_unit", NULL, NULL},
+                                  {"f1", NULL, "公顷", NULL}};
+    pc_area_check check = {"code", PC_AREA_PLANAR, {1, 0.1, 2}, PC_SEV_WARNING,
+                           decls, N(decls)};
+    pc_findings f = {0};
+    RULE_OK(fx, pc_check_figures_agree(fx->ctx, l, &check, &f));
+    RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
+    char buf[8192];
+    dump(&f, buf, sizeof buf);
+    size_t want = 0;
+    for (size_t c = 0; c < n; c++) {
+        const struct agree_case *ac = &agree_cases[c];
+        want += ac->field != NULL;
+        const pc_finding *x =
+            find(&f, "area.units_disagree", keys[c], NULL, NULL);
+        EXPECT(!x == !ac->field, "%s: %s", ac->name, x ? x->message : "none");
+        if (!x || !ac->field)
+            continue;
+        double tol = fmax(1, 0.001 * fmax(ac->first, ac->other));
+        EXPECT(streq(x->field, ac->field) && near(x->declared_m2, ac->first) &&
+                   near(x->measured_m2, ac->other) &&
+                   near(x->diff_m2, ac->other - ac->first) &&
+                   near(x->tolerance_m2, tol) && x->fid == (int64_t)c + 1 &&
+                   streq(x->layer, "parcels") &&
+                   x->severity == PC_SEV_WARNING,
+               "%s: field %s first %.9g other %.9g tol %.9g", ac->name,
+               x->field, x->declared_m2, x->measured_m2, x->tolerance_m2);
+        EXPECT(!ac->msg || tu_contains(x->message, ac->msg), "%s: message %s",
+               ac->name, x->message);
+    }
+    EXPECT(f.n == want, "%zu findings, want %zu: %s", f.n, want, buf);
+    pc_findings_clear(fx->ctx, &f);
+    /* usage and input errors */
+    check.ndecls = 1;
+    EXPECT(pc_check_figures_agree(fx->ctx, l, &check, &f) == PC_ERR_USAGE,
+           "one figure accepted");
+    const pc_area_decl bad[] = {{"decl_area", "unit", NULL, NULL},
+                                {"nope", "alt_unit", NULL, NULL}};
+    check.decls = bad;
+    check.ndecls = 2;
+    EXPECT(pc_check_figures_agree(fx->ctx, l, &check, &f) == PC_ERR_INPUT &&
+               tu_contains(pc_ctx_error(fx->ctx), "nope"),
+           "missing field: %s", pc_ctx_error(fx->ctx));
+    EXPECT(f.n == 0, "findings after errors");
+    pc_findings_clear(fx->ctx, &f);
+    pc_layer_free(fx->ctx, l);
+    report();
+}
+
+/* ---- robustness ------------------------------------------------------------ */
+
+/* Empty layers, NULL geometries and attributes, figures without keys or
+ * with NULL parts, missing fields: findings or errors, never a crash. */
+static void test_robustness(void **state)
+{
+    struct fx *fx = *state;
+    const struct ft none[] = {{0}};
+    const struct ft zs[] = {{.key = "Z", .wkt = NULL},
+                            {.key = NULL, .wkt = RECT(0, 0, 10, 10)},
+                            {0}};
+    const struct ft ps[] = {{.key = NULL, .wkt = NULL, .zone = "Z"},
+                            {.key = "p", .wkt = RECT(0, 0, 5, 5)},
+                            {0}};
+    static const char *const kids[] = {NULL, "Z", "Q"};
+    pc_quota q = AT_LEAST(NULL, 10, PC_UNIT_M2, 0, 0);
+    pc_zone_figure figs[] = {
+        {.key = "Z", .has_area = 1, .area = area(NAN, PC_UNIT_M2, 0, NULL),
+         .children = kids, .nchildren = 3, .children_sum = 1, .quotas = &q,
+         .nquotas = 1},
+        {.key = NULL, .children = kids, .nchildren = 3},
+        {.key = "Q", .has_area = 1, .area = area(1, PC_UNIT_COUNT, 0, NULL),
+         .children = NULL, .nchildren = 4, .children_sum = 1},
+    };
+    for (int empty = 0; empty < 2; empty++) {
+        pc_layer *zl = build(fx->ctx, "zones", empty ? none : zs, 3);
+        pc_layer *pl = build(fx->ctx, "parcels", empty ? none : ps, 3);
+        pc_rules *r = session(fx, 2);
+        int z = add_layer(fx, r, zl, "zones", "code");
+        int p = add_layer(fx, r, pl, "parcels", "code");
+        pc_findings f = {0};
+        RULE_OK(fx, pc_rules_zone_figures(fx->ctx, r, z, figs, N(figs),
+                                          &zone_opts, &f));
+        pc_capacity_opts o = cap_opts("zone");
+        o.class_field = "cls";
+        RULE_OK(fx, pc_rules_capacity(fx->ctx, r, z, p, figs, N(figs), &o, &f));
+        o.zone_field = NULL;
+        RULE_OK(fx, pc_rules_capacity(fx->ctx, r, z, p, figs, N(figs), &o, &f));
+        RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, p, PC_SEV_ERROR, &f));
+        RULE_OK(fx, pc_rules_zone_figures(fx->ctx, r, z, NULL, 0, &zone_opts,
+                                          &f));
+        RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
+        char buf[4096];
+        dump(&f, buf, sizeof buf);
+        /* Z has a feature (without polygon) only when not empty, Q never:
+         * no_zone for Q, Z's part Q and, when empty, Z and its part Z;
+         * capacity's repeats are not added */
+        EXPECT(count_rule(&f, "figure.no_zone") == (empty ? 4u : 2u) &&
+                   count_rule(&f, "figure.cycle") == 1,
+               "empty %d: %s", empty, buf);
+        /* the quota without class: text never matches; 0 < 10 by
+         * attribute (by position Z has no polygon to hold parcels) */
+        EXPECT(count_rule(&f, "quota.below") == 1, "empty %d: %s", empty, buf);
+        /* missing fields are input errors */
+        o.zone_field = "nope";
+        EXPECT(pc_rules_capacity(fx->ctx, r, z, p, figs, 1, &o, &f) ==
+                       PC_ERR_INPUT &&
+                   tu_contains(pc_ctx_error(fx->ctx), "nope"),
+               "missing zone field: %s", pc_ctx_error(fx->ctx));
+        o = cap_opts(NULL);
+        const pc_area_decl bad = {"nope", NULL, "m2", NULL};
+        o.decls = &bad;
+        o.ndecls = 1;
+        EXPECT(pc_rules_capacity(fx->ctx, r, z, p, figs, 1, &o, &f) ==
+                   PC_ERR_INPUT,
+               "missing decl field");
+        EXPECT(pc_rules_capacity(fx->ctx, r, z, z, figs, 1, &o, &f) ==
+                   PC_ERR_USAGE,
+               "a layer holding itself");
+        pc_findings_clear(fx->ctx, &f);
+        pc_rules_free(fx->ctx, r);
+        pc_layer_free(fx->ctx, pl);
+        pc_layer_free(fx->ctx, zl);
+    }
+    report();
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1137,6 +1442,9 @@ int main(int argc, char **argv)
         T(test_capacity_cycle),
         T(test_capacity_spatial),
         T(test_quotas),
+        T(test_duplicate_keys),
+        T(test_units_disagree),
+        T(test_robustness),
     };
     if (argc > 1) /* e.g. test_reconcile 'test_cap*' */
         cmocka_set_test_filter(argv[1]);
