@@ -1,11 +1,14 @@
 /* sql.c: custom rules written in SQL (sql.h). The layers of a run are
- * copied once into a GDAL in-memory dataset, one table per plan layer; each
- * rule is one query run by GDAL's SQLite dialect, which sees those tables
- * as virtual tables and has SpatiaLite's functions, and each row of the
- * result becomes a finding. Queries come from plan files, so only a single
- * SELECT is accepted: a DELETE or UPDATE would go through the virtual
- * tables into the layers every later rule sees. Table and field names reach
- * GDAL through its API only; this module never splices a name into SQL. */
+ * copied once into an in-memory SpatiaLite database (GDAL's SQLite driver
+ * on a /vsimem/ file), one table per plan layer; each rule is one query run
+ * by SQLite itself with SpatiaLite's functions, and each row of the result
+ * becomes a finding. Real tables rather than GDAL's virtual tables over a
+ * Memory dataset: those cannot be joined with themselves (a second cursor
+ * reopens the dataset, which a Memory dataset cannot), and a planner's rule
+ * often compares a layer with itself. Queries come from plan files, so only
+ * a single SELECT is accepted: a DELETE or UPDATE would change the tables
+ * every later rule sees. Table and field names reach GDAL through its API
+ * only; this module never splices a name into SQL. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -24,7 +27,8 @@
 #include "plancheck/sql.h"
 
 struct pc_sql_session {
-    GDALDatasetH ds;           /* GDAL "Memory" dataset, a layer per source */
+    GDALDatasetH ds;           /* SpatiaLite database, a table per source */
+    char path[64];             /* its /vsimem/ file */
     OGRSpatialReferenceH srs;  /* the working CRS */
     pc_area_calc *calc;        /* areas of polygonal result rows */
 };
@@ -83,42 +87,56 @@ static int has_geometry(const pc_layer *layer)
     return 0;
 }
 
-/* qsort order of FIDs. */
-static int cmp_i64(const void *pa, const void *pb)
+/* qsort order of (FID, feature index) pairs. */
+static int cmp_i64_pair(const void *pa, const void *pb)
 {
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return (a > b) - (a < b);
+    const int64_t *a = pa, *b = pb;
+    if (a[0] != b[0])
+        return (a[0] > b[0]) - (a[0] < b[0]);
+    return (a[1] > b[1]) - (a[1] < b[1]);
 }
 
-/* Number of features whose rowid in SQL will not be their source FID: a
- * negative FID (GDAL gives it a new one) or one an earlier feature has
- * (the Memory driver then gives it a new one too). FIDs are checked for
- * increasing order first, the common case, before sorting a copy. */
-static pc_status count_fid_clashes(pc_ctx *ctx, const pc_layer *layer,
-                                   size_t *clashes)
+/* The features that cannot keep their source FID as rowid: a negative FID
+ * or one an earlier feature has (the table's key is unique). *fresh gets a
+ * flag per feature, or stays NULL when every FID can be kept; FIDs are
+ * checked for increasing order first, the common case, before sorting. */
+static pc_status fid_clashes(pc_ctx *ctx, const pc_layer *layer,
+                             uint8_t **fresh, size_t *clashes)
 {
-    size_t n = layer->nfeatures, bad = 0, k = 0;
+    size_t n = layer->nfeatures, k = 0;
     int ordered = 1;
-    for (size_t i = 0; i < n; i++) {
+    *fresh = NULL;
+    *clashes = 0;
+    for (size_t i = 0; i < n && ordered; i++) {
         int64_t fid = layer->features[i].fid;
-        if (fid < 0)
-            bad++;
-        else if (i > 0 && fid <= layer->features[i - 1].fid)
-            ordered = 0;
+        ordered = fid >= 0 && (i == 0 || fid > layer->features[i - 1].fid);
     }
-    if (!ordered) {
-        int64_t *fids = malloc(n * sizeof *fids);
-        if (!fids)
-            return PC_OOM(ctx);
-        for (size_t i = 0; i < n; i++)
-            if (layer->features[i].fid >= 0)
-                fids[k++] = layer->features[i].fid;
-        qsort(fids, k, sizeof *fids, cmp_i64);
-        for (size_t i = 1; i < k; i++)
-            bad += fids[i] == fids[i - 1];
-        free(fids);
+    if (ordered)
+        return PC_OK;
+    int64_t *pairs = malloc(2 * n * sizeof *pairs); /* fid, index */
+    uint8_t *flag = calloc(n ? n : 1, 1);
+    if (!pairs || !flag) {
+        free(pairs);
+        free(flag);
+        return PC_OOM(ctx);
     }
-    *clashes = bad;
+    for (size_t i = 0; i < n; i++) {
+        if (layer->features[i].fid < 0) {
+            flag[i] = 1;
+            continue;
+        }
+        pairs[2 * k] = layer->features[i].fid;
+        pairs[2 * k++ + 1] = (int64_t)i;
+    }
+    /* by FID, then feature order: the first of equal FIDs keeps it */
+    qsort(pairs, k, 2 * sizeof *pairs, cmp_i64_pair);
+    for (size_t j = 1; j < k; j++)
+        if (pairs[2 * j] == pairs[2 * j - 2])
+            flag[pairs[2 * j + 1]] = 1;
+    for (size_t i = 0; i < n; i++)
+        *clashes += flag[i];
+    free(pairs);
+    *fresh = flag;
     return PC_OK;
 }
 
@@ -149,21 +167,25 @@ static pc_status create_table(pc_ctx *ctx, pc_sql_session *s,
 {
     static const OGRFieldType types[] = {OFTInteger64, OFTReal, OFTString};
     const pc_layer *layer = src->layer;
-    OGRLayerH lyr = GDALDatasetCreateLayer(s->ds, src->id, NULL, wkbNone,
-                                           NULL);
+    /* a field named "geometry" keeps its name; the geometry then is
+     * GEOMETRY2 */
+    const char *gname = "geometry";
+    for (size_t j = 0; with_geom && j < layer->nfields; j++)
+        if (layer->fields[j].name &&
+            pc_strcaseeq(layer->fields[j].name, "geometry"))
+            gname = "GEOMETRY2";
+    char gopt[64];
+    snprintf(gopt, sizeof gopt, "GEOMETRY_NAME=%s", gname);
+    /* names as they are (no laundering to lower-case ASCII), SpatiaLite
+     * geometry with a spatial index for ST_ queries through SpatialIndex */
+    const char *opts[] = {gopt, "LAUNDER=NO", "SPATIAL_INDEX=YES", NULL};
+    OGRLayerH lyr = GDALDatasetCreateLayer(s->ds, src->id,
+                                           with_geom ? s->srs : NULL,
+                                           with_geom ? wkbUnknown : wkbNone,
+                                           (char **)opts);
     if (!lyr)
         return pc_error(ctx, PC_ERR_INTERNAL, "sql: layer '%s': cannot "
                         "create its table: %s", src->id, gdal_msg());
-    if (with_geom) {
-        OGRGeomFieldDefnH gf = OGR_GFld_Create("geometry", wkbUnknown);
-        OGR_GFld_SetSpatialRef(gf, s->srs);
-        OGRErr err = OGR_L_CreateGeomField(lyr, gf, FALSE);
-        OGR_GFld_Destroy(gf);
-        if (err != OGRERR_NONE)
-            return pc_error(ctx, PC_ERR_INTERNAL, "sql: layer '%s': cannot "
-                            "create its geometry column: %s", src->id,
-                            gdal_msg());
-    }
     for (size_t j = 0; j < layer->nfields; j++) {
         const pc_field *fd = &layer->fields[j];
         OGRFieldDefnH d = OGR_Fld_Create(fd->name ? fd->name : "",
@@ -174,9 +196,8 @@ static pc_status create_table(pc_ctx *ctx, pc_sql_session *s,
             return pc_error(ctx, PC_ERR_INTERNAL, "sql: layer '%s': cannot "
                             "create field '%s': %s", src->id,
                             fd->name ? fd->name : "", gdal_msg());
-        /* GDAL's SQLite dialect gives the field the name and the geometry
-         * another one (GEOMETRY2): say so rather than let a query read the
-         * field where it meant the geometry. */
+        /* say so rather than let a query read the field where it meant
+         * the geometry */
         if (with_geom && fd->name && pc_strcaseeq(fd->name, "geometry"))
             pc_warn(ctx, "sql: layer '%s' has a field named '%s': in "
                     "queries that name is the field and the geometry is "
@@ -198,19 +219,28 @@ static pc_status copy_layer(pc_ctx *ctx, pc_sql_session *s,
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     const pc_layer *layer = src->layer;
     int with_geom = has_geometry(layer);
-    OGRLayerH lyr;
+    OGRLayerH lyr = NULL;
     pc_status st = create_table(ctx, s, src, with_geom, &lyr);
     if (st != PC_OK)
         return st;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     size_t lost_geoms = 0, clashes = 0;
-    for (size_t i = 0; i < layer->nfeatures; i++) {
+    uint8_t *fresh = NULL;
+    if ((st = fid_clashes(ctx, layer, &fresh, &clashes)) != PC_OK)
+        return st;
+    /* features keeping their FID first, then the others with new ones
+     * (SQLite picks max + 1, which no later feature can then hold) */
+    for (size_t pass = 0; pass < (fresh ? 2u : 1u) && st == PC_OK; pass++)
+    for (size_t i = 0; i < layer->nfeatures && st == PC_OK; i++) {
         const pc_feature *f = &layer->features[i];
+        if (fresh && fresh[i] != pass)
+            continue;
         OGRFeatureH of = OGR_F_Create(defn);
-        if (!of)
-            return PC_OOM(ctx);
-        /* GDAL refuses negative FIDs; OGRNullFID has it pick one */
-        OGR_F_SetFID(of, f->fid >= 0 ? f->fid : OGRNullFID);
+        if (!of) {
+            st = PC_OOM(ctx);
+            break;
+        }
+        OGR_F_SetFID(of, pass ? OGRNullFID : f->fid);
         set_values(of, layer, f);
         if (f->geom && with_geom) {
             OGRGeometryH g = geos_to_ogr(h, wkb, f->geom);
@@ -222,15 +252,16 @@ static pc_status copy_layer(pc_ctx *ctx, pc_sql_session *s,
         OGRErr err = OGR_L_CreateFeature(lyr, of);
         OGR_F_Destroy(of);
         if (err != OGRERR_NONE)
-            return pc_error(ctx, PC_ERR_INTERNAL, "sql: layer '%s': cannot "
-                            "copy feature %" PRId64 ": %s", src->id, f->fid,
-                            gdal_msg());
+            st = pc_error(ctx, PC_ERR_INTERNAL, "sql: layer '%s': cannot "
+                          "copy feature %" PRId64 ": %s", src->id, f->fid,
+                          gdal_msg());
     }
+    free(fresh);
+    if (st != PC_OK)
+        return st;
     if (lost_geoms)
         pc_warn(ctx, "sql: layer '%s': %zu geometries could not be copied "
                 "and are NULL in queries", src->id, lost_geoms);
-    if ((st = count_fid_clashes(ctx, layer, &clashes)) != PC_OK)
-        return st;
     if (clashes)
         pc_warn(ctx, "sql: layer '%s': %zu features have no FID or one "
                 "another feature has: their rowid in queries is not their "
@@ -251,6 +282,11 @@ static pc_status check_sources(pc_ctx *ctx, const pc_sql_source *sources,
         if (!sources[i].id || !*sources[i].id)
             return pc_error(ctx, PC_ERR_INPUT, "sql: layer %zu has no id",
                             i);
+        /* SpatiaLite's geometry_columns refuses such table names */
+        if (strchr(sources[i].id, '"'))
+            return pc_error(ctx, PC_ERR_INPUT, "sql: layer id '%s' holds a "
+                            "double quote, which an SQL table name cannot "
+                            "have here; rename the layer", sources[i].id);
         for (size_t k = 0; k < i; k++)
             if (pc_strcaseeq(sources[i].id, sources[k].id))
                 return pc_error(ctx, PC_ERR_INPUT, "sql: layers '%s' and "
@@ -286,18 +322,28 @@ pc_status pc_sql_session_new(pc_ctx *ctx, const pc_crs *crs,
     pc_gdal_init();
     CPLErrorReset();
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDriverH drv = GDALGetDriverByName("Memory");
+    GDALDriverH drv = GDALGetDriverByName("SQLite");
+    const char *dsco[] = {"SPATIALITE=YES", NULL};
+    snprintf(s->path, sizeof s->path, "/vsimem/plancheck-sql-%p.sqlite",
+             (void *)s);
     if (!drv)
-        st = pc_error(ctx, PC_ERR_INTERNAL, "sql: GDAL has no Memory driver");
-    else if (!(s->ds = GDALCreate(drv, "plancheck-sql", 0, 0, 0, GDT_Unknown,
-                                  NULL)))
+        st = pc_error(ctx, PC_ERR_INTERNAL, "sql: GDAL has no SQLite driver");
+    else if (!(s->ds = GDALCreate(drv, s->path, 0, 0, 0, GDT_Unknown,
+                                  (char **)dsco)))
         st = pc_error(ctx, PC_ERR_INTERNAL, "sql: cannot create an in-memory "
-                      "dataset: %s", gdal_msg());
+                      "SpatiaLite database: %s", gdal_msg());
     else if (!(s->srs = make_srs(crs)))
         st = pc_error(ctx, PC_ERR_CRS, "sql: GDAL cannot use the working CRS "
                       "%s", pc_crs_name(crs));
+    /* one transaction: a commit per feature would take minutes */
+    int in_tr = st == PC_OK &&
+                GDALDatasetStartTransaction(s->ds, FALSE) == OGRERR_NONE;
     for (size_t i = 0; i < n && st == PC_OK; i++)
         st = copy_layer(ctx, s, wkb, &sources[i]);
+    if (in_tr && st == PC_OK &&
+        GDALDatasetCommitTransaction(s->ds) != OGRERR_NONE)
+        st = pc_error(ctx, PC_ERR_INTERNAL, "sql: cannot commit the copied "
+                      "layers: %s", gdal_msg());
     CPLPopErrorHandler();
     GEOSWKBWriter_destroy_r(pc_ctx_geos(ctx), wkb);
     if (st != PC_OK) {
@@ -312,8 +358,10 @@ void pc_sql_session_free(pc_sql_session *s)
 {
     if (!s)
         return;
-    if (s->ds)
+    if (s->ds) {
         GDALClose(s->ds);
+        VSIUnlink(s->path);
+    }
     /* after the dataset: its geometry columns hold references */
     if (s->srs)
         OSRRelease(s->srs);
@@ -789,7 +837,7 @@ pc_status pc_sql_rule(pc_ctx *ctx, pc_sql_session *s, const pc_sql_opts *opts,
     memset(&m, 0, sizeof m);
     CPLErrorReset();
     CPLPushErrorHandlerEx(collect_msgs, &m);
-    OGRLayerH res = GDALDatasetExecuteSQL(s->ds, opts->query, NULL, "SQLite");
+    OGRLayerH res = GDALDatasetExecuteSQL(s->ds, opts->query, NULL, NULL);
     if (!res || m.failures)
         st = pc_error(ctx, PC_ERR_INPUT, "sql rule %s: %s", opts->id,
                       m.failures ? m.error : "the query gave no result");
