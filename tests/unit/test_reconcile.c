@@ -544,10 +544,11 @@ static void test_children_sum_message(void **state)
                       "Z21 约5600 亩 (3733333.3 m2): its parts Z21a, Z21b, "
                       "Z21c add up to 3400000.0 m2 (5100 亩), 333333.3 m2 "
                       "(8.9 %) short; tolerance 74666.7 m2 (L1309)"),
-           "message: %s", x ? x->message : "(no finding)");
+           "message: %s", x && x->message ? x->message : "(no finding)");
     EXPECT(x && streq(x->unit, "亩") && x->declared_value == 5600 &&
                x->fid == 1,
-           "unit %s value %g", x ? x->unit : "", x ? x->declared_value : NAN);
+           "unit %s value %g", x && x->unit ? x->unit : "(none)",
+           x ? x->declared_value : NAN);
     pc_findings_clear(fx->ctx, &f);
     pc_layer_free(fx->ctx, zl);
     report();
@@ -856,7 +857,7 @@ static void test_capacity_by_attribute(void **state)
                       "more than its 7.5 亩 (5000.0 m2) by 333.3 m2 (6.7 %); "
                       "tolerance 5.0 m2 (L44)") &&
                x->geom && x->fid == 2,
-           "message: %s", x ? x->message : "(no finding)");
+           "message: %s", x && x->message ? x->message : "(no finding)");
     pc_findings_clear(fx->ctx, &f);
     pc_layer_free(fx->ctx, pl);
     pc_layer_free(fx->ctx, zl);
