@@ -1,6 +1,7 @@
 /* sql.h: custom rules written in SQL by the planner, so that local rules
- * need no C. A query is a SELECT evaluated by GDAL's SQLite dialect, with
- * SpatiaLite's functions, over every layer of the run: a table per layer
+ * need no C. A query is a SELECT evaluated by SQLite with SpatiaLite's
+ * functions over every layer of the run, copied into an in-memory
+ * SpatiaLite database (GDAL's SQLite driver): a table per layer
  * named by its plan id, in the working CRS, with the layer's fields and
  * its geometry as column "geometry" (a layer without geometry has none);
  * rowid is the feature's source FID. Its own module: it is the one check
@@ -33,9 +34,10 @@ typedef struct pc_sql_source {
     const pc_layer *layer;
 } pc_sql_source;
 
-/* Copies the layers into an in-memory GDAL dataset once, for every SQL
+/* Copies the layers into an in-memory SpatiaLite database once, for every SQL
  * rule of a run. `crs` is the working CRS. Ids that differ only in case
- * are PC_ERR_INPUT (SQL table names ignore case). A session belongs to one
+ * are PC_ERR_INPUT (SQL table names ignore case), as is an id holding a
+ * double quote (SpatiaLite refuses such table names). A session belongs to one
  * thread and to the ctx that made it (it holds that ctx's PROJ objects).
  * Warns when a layer has a field named geometry (the geometry is then
  * column GEOMETRY2) or FIDs that cannot be its rowid (negative, repeated). */
