@@ -2,3 +2,8 @@
 find_program(PYTHON3 python3 REQUIRED)
 add_test(NAME sample.reproducible
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_sample_reproducible.sh ${PROJECT_SOURCE_DIR})
+
+# Both sample plans end to end: their findings, id by id.
+add_test(NAME sample.findings
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_sample_findings.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
