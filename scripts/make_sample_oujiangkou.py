@@ -25,6 +25,10 @@ What is real and what is not:
     equals its printed length.  Coordinates are quantised to 1 µm and the
     exact area and length of what is written are checked before any file is
     made.
+  * The 用地用海 CODES ARE INFERRED: the plan prints none.  Field ydyh holds
+    the class of the 2023 classification that the plan's words for a
+    feature support, by this sample's reading (table YDYH below, with the
+    reason for each choice); ydyh_name is that class's name.
 
 Outputs (all in EPSG:4549 except projects.geojson, which is lon/lat):
   oujiangkou.gpkg   layers plan_boundary (1 feature), zones, areas (the three
@@ -35,7 +39,8 @@ Outputs (all in EPSG:4549 except projects.geojson, which is lon/lat):
   projects.geojson  land-using projects without a parcel code
 
 Usage: python3 scripts/make_sample_oujiangkou.py [--out DIR]
-Needs Python 3 (standard library) and the ogr2ogr command (GDAL) with PROJ.
+Needs Python 3 (standard library) and the ogr2ogr command (GDAL) with PROJ;
+reads the class names from src/landuse/landuse-2023.tsv in the repository.
 The output is byte-for-byte reproducible for a given GDAL/PROJ version.
 """
 
@@ -81,14 +86,15 @@ CURRENT_DATE = "2021-11-01T00:00:00.000Z"  # GeoPackage timestamps
 DBF_DATE = "2021-11-01"                    # Shapefile DBF header date
 
 FIELDS = ["code", "code_sfx", "name", "kind", "parent", "land_use",
-          "decl_area", "decl_unit", "decl_aprx", "decl_text",
-          "alt_area", "alt_unit", "alt_text", "seed_line", "note"]
+          "ydyh", "ydyh_name", "decl_area", "decl_unit", "decl_aprx",
+          "decl_text", "alt_area", "alt_unit", "alt_text", "seed_line", "note"]
 
 # OGR CSV types (.csvt) per output format.  Shapefile widths are in bytes of
 # the GBK encoding and are checked before writing.
 SHP_WIDTH = {"code": 40, "code_sfx": 20, "name": 120, "kind": 10,
-             "parent": 10, "land_use": 10, "decl_unit": 20, "decl_text": 120,
-             "alt_unit": 20, "alt_text": 120, "note": 254}
+             "parent": 10, "land_use": 10, "ydyh": 10, "ydyh_name": 40,
+             "decl_unit": 20, "decl_text": 120, "alt_unit": 20,
+             "alt_text": 120, "note": 254}
 CSVT = {
     "gpkg": {"decl_area": "Real", "alt_area": "Real", "decl_aprx": "Integer64",
              "seed_line": "Integer64"},
@@ -110,6 +116,11 @@ ROAD_CSVT = {"gpkg": {"length_m": "Real", "red_line_m": "Real",
                       "length_approx": "Integer64",
                       "land_take_approx": "Integer64",
                       "seed_line": "Integer64"}}
+
+# The 用地用海 classification the ydyh codes are taken from, in the repository.
+LANDUSE_TABLE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "src", "landuse", "landuse-2023.tsv")
 
 OUTPUT_FILES = ["oujiangkou.gpkg", "parcels.shp", "parcels.shx",
                 "parcels.dbf", "parcels.prj", "parcels.cpg",
@@ -704,6 +715,120 @@ FARMLAND = [
 # The three plan areas again, on their own, for the gap rule (they must tile
 # the plan boundary); same rows as in ZONES.
 AREAS = ("Z2", "Z12", "Z19")
+
+# 用地用海 codes (field ydyh): the class of the 2023 national classification
+# (src/landuse/landuse-2023.tsv) that the plan's own words for a feature
+# support.  The plan prints no such code: these are this sample's reading of
+# its names and descriptions, one row per decision so that each can be
+# reviewed.  Second level (4 digits) where the words name one class, first
+# level (2 digits) where they span several classes of one group, None where
+# the plan states no use or several uses of different groups with no split.
+# Rows: ydyh, keys, reason (the printed words, with their seed line, where
+# the choice is not obvious).  A key is a zone or project code or a parcel
+# code; a repeated parcel code with a qualifier is "code/code_sfx" (A-02b),
+# one without (C-03f) covers both of its rows.  Every parcel and project
+# has a row, and every zone with a land_use; the other zones (plan areas,
+# sectors, 一期东南角, the lake and sponge-city projects: several uses or
+# none printed) are NULL, as are the 三区三线 layers.
+YDYH = [
+    # -- zones ------------------------------------------------------------
+    ("1001", ("Z16",), "高端智能制造城，发展保税加工贸易产业 (L443)"),
+    ("2203", ("Z18",), "沿海陆分界线建设生态修复带，涂面整理，铺设生态固滩替堤 "
+     "(L1170): 海洋保护修复及海岸防护工程"),
+    ("09", ("Z21a",), "商业服务设施用地 as printed (L1309): the group, no "
+     "subclass named"),
+    ("07", ("Z21b",), "居住用地 as printed (L1309), the group's own name"),
+    ("1001", ("Z21c",), "工业用地 as printed (L1309)"),
+    ("1001", ("Z22",), "same land as P096"),
+    (None, ("Z26",), "综保区: 海关监管、保税物流、保税加工、保税研发、跨境电商、"
+     "综合服务、工业拓展 (L981, L1180), uses of several groups (10, 11, 09 "
+     "…), no split printed"),
+    ("1001", ("Z27a", "Z27b"), "安全（应急）产业园 (L1205), its 一期 project "
+     "builds 厂房 (L985)"),
+    ("0803", ("Z28",), "same land as P168"),
+    ("1204", ("Z34",), "港区陆域 (L918, L919)"),
+    # -- parcels ----------------------------------------------------------
+    ("0903", ("E-15-01",), "东方之星文旅项目: 娱乐及配套 78021.23 of 地上 "
+     "133143.78 m² (L1039)"),
+    (None, ("E-06-07-02", "E-16-01b、E-16-01c"), "the row prints areas only, "
+     "no use (L1045, L1089)"),
+    ("1001", ("A-18a", "A-18c", "F-01-04", "G-02-02", "G-02-03"),
+     "建造生产厂房，办公楼，宿舍楼"),
+    ("09", ("A-08c-1", "B-05a", "B-10b", "C-04a", "E-03-07", "E-03-08",
+            "E-04-04", "E-07-04", "E-08-01", "E-11-05", "E-12-05", "E-13-01",
+            "E-13-06"),
+     "商业、商务、娱乐康体等设施: 0901, 0902 and 0903 together, no split"),
+    ("0701", ("A-07b、A-07d-1",), "国际颐养健康社区, a 房地产项目 (L1075): homes "
+     "for the elderly, not a welfare institution (0807)"),
+    ("0701", ("B-09a", "A-04b", "A-04c", "A-04d", "B-11a", "B-12a",
+              "B-12(c、d)", "B-13a", "C-01d-1", "C-01d-2", "C-02c", "C-06a",
+              "C-14e", "E-02-07", "E-02-09", "E-03-02", "E-03-03", "E-03-05",
+              "E-04-01", "E-04-06", "E-05-08", "E-07-06", "E-08-03",
+              "E-09-02", "E-09-03", "E-11-02", "E-12-01", "E-12-06",
+              "G-02-16"),
+     "住宅、商业用房、地下室: housing, its shops ancillary"),
+    ("0701", ("C-05a", "B-10", "E-16-03"), "住宅 is most of the printed "
+     "计容 floor area (L1081-L1083)"),
+    ("0701", ("A-02b/商品房", "A-02b/住宅安置房", "B-09H"), "住宅 (L1084, "
+     "L1087, L1090)"),
+    (None, ("B-09C",), "prints only 商业面积 3809.7 of 计容 178858.2 m² "
+     "(L1091): the rest's use is not printed"),
+    (None, ("B-09f",), "the row prints areas only, no use (L1092); land_use "
+     "RES is the facts' reading of its block"),
+    ("0901", ("A-02b/商业安置房",), "1 幢商业（包括酒店、菜市场） (L1088)"),
+    ("0804", ("C-03f", "A-07a", "E-02-10", "E-04-03", "E-08-14", "E-16-01"),
+     "义务教育学校; 教学楼、风雨操场、教师学生宿舍"),
+    ("0701", ("A-05a-2-1",), "人才宿舍: 3 栋 11 层公寓楼 (L1147)"),
+    ("0803", ("C-03c", "E-02-06"), "图书、展览等公共文化设施用地"),
+    ("0806", ("E-05-05",), "医疗、保健、卫生、防疫、康复和急救设施"),
+    # -- projects ---------------------------------------------------------
+    ("1204", ("P001", "P002"), "港区陆域 of the berths (L918, L919)"),
+    ("1208", ("P005",), "S1 车辆段: a rail-transit 车辆基地, which the "
+     "classification puts in 交通场站 (公共交通场站), not 1206 (lines, "
+     "stations); the deck's own use is not printed"),
+    ("1001", ("P006",), "新建钢结构厂房 of a rolling-stock maker for 车辆检修 "
+     "(L925): a works, not part of the depot"),
+    ("1101", ("P026",), "油库: 储油罐区、公路发油区 (L951), a 成品油 depot of a "
+     "sales company: storage and dispatch (dangerous goods are in 1101), "
+     "not production (1001) nor a state reserve (1102)"),
+    ("1303", ("P027",), "220 千伏变电站"),
+    ("1302", ("P033",), "排涝泵站: drainage pumping station"),
+    (None, ("P038",), "边坡地质灾害治理和复绿 of a quarry (L967): works, no "
+     "use printed for the land"),
+    (None, ("P048",), "same land as Z26 (several uses)"),
+    ("1001", ("P049", "P050", "P051a", "P051b", "P054", "P055", "P056",
+              "P057", "P061", "P064", "P065", "P066", "P068", "P069", "P070",
+              "P071", "P072", "P073", "P074", "P076", "P077", "P078", "P079",
+              "P080", "P081", "P082", "P083", "P084", "P085", "P087", "P088",
+              "P089", "P090", "P091", "P096", "P121", "P123"),
+     "厂房, 生产车间, 生产线, 制造 or 年产 … (with their offices, "
+     "dormitories and stores)"),
+    ("1001", ("P053",), "科技产业园: 总部、研发、双创、生产办公 (L988), the "
+     "buildings of an industrial park"),
+    ("1001", ("P086",), "奥士智能康养: 生产智能康养仪器设备 (L1028), a works"),
+    ("1001", ("P122",), "name only: 铝材料项目 in the 产业发展项目 list (L1070)"),
+    (None, ("P120",), "应急装备生产和运营, 航空应急救援中心基地, 无人驾驶航空器"
+     "试验区 (L1066): production, an air base and a test range, no split"),
+    (None, ("P124",), "name only: 海创园 (L1072), an innovation park whose use "
+     "is not printed"),
+    ("0901", ("P099",), "商业大厦 (L1043)"),
+    ("0901", ("P126",), "度假酒店: 酒店及配套 (L1076)"),
+    ("0803", ("P168",), "展馆、会议中心 (L1129), listed under 公共服务项目: "
+     "展览 is 0803 (a commercial 会展 reading would be 09)"),
+    ("0806", ("P169",), "新区医院二期: the hospital's 行政科研综合楼 (L1130)"),
+    ("0902", ("P170",), "办公用房 (L1131) of the 总部基地, where enterprises "
+     "have their offices (总部商务, L465)"),
+    ("0806", ("P172", "P173"), "社区卫生服务中心"),
+    ("0804", ("P174", "P175", "P176", "P177", "P178"), "学院, 学校"),
+    (None, ("P183",), "集装箱商业街区 (0901) and 地面停车场 (1208, 518 位) "
+     "(L1148), no split printed"),
+    (None, ("P184",), "name only: 集福堂迁建 (L1149), no use printed"),
+    ("0803", ("P185",), "文化礼堂: 儿童活动室、会议室、室内舞台 (L1150)"),
+    ("0804", ("P186",), "风雨操场 of 灵南小学, on the school's land (L1151)"),
+    ("1503", ("P187",), "宗教场所迁建"),
+    ("1310", ("P188a", "P188b"), "消防站"),
+    ("2203", ("P199",), "same land as Z18"),
+]
 
 # Features whose geometry deliberately follows another printed figure or
 # another feature.  value: ("alt",) or ("same", layer, key).
@@ -1939,6 +2064,53 @@ def check_roads(lines, q):
 
 
 # ---------------------------------------------------------------------------
+# 用地用海 codes.
+
+def landuse_classes(path=LANDUSE_TABLE):
+    """{code: (level, Chinese name)} from the classification table."""
+    classes = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            classes[cols[0]] = (int(cols[1]), cols[3])
+    return classes
+
+
+def ydyh_key(d):
+    """A parcel's key in YDYH: its code, with the qualifier if it has one."""
+    return d["code"] + ("/" + d["code_sfx"] if d["code_sfx"] else "")
+
+
+def assign_ydyh(classes):
+    """{key: (code, name) or None} for every key of YDYH, checked: each key
+    is a feature, named once; every parcel and project, and every zone with
+    a land_use, has a row; each code is a first- or second-level class."""
+    errors = []
+    keys = {d["code"] for d in ZONES} | {d["code"] for d in PROJECTS} | \
+        {ydyh_key(d) for d in PARCELS}
+    out = {}
+    for code, row_keys, _ in YDYH:
+        if code is not None and (code not in classes or
+                                 classes[code][0] not in (1, 2)):
+            errors.append("%s: not a first- or second-level class" % code)
+        for k in row_keys:
+            if k not in keys:
+                errors.append("%s: no such feature" % k)
+            if k in out:
+                errors.append("%s: listed twice" % k)
+            out[k] = (code, classes[code][1]) if code in classes else None
+    need = [ydyh_key(d) for d in PARCELS] + [d["code"] for d in PROJECTS] + \
+        [d["code"] for d in ZONES if d["land_use"]]
+    errors += ["%s: no ydyh row" % k for k in need if k not in out]
+    if errors:
+        raise SystemExit("ydyh table check failed:\n  " + "\n  ".join(errors))
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Writing.
 
 def coord(v_um, origin_m):
@@ -1980,11 +2152,14 @@ def road_record(d):
     }
 
 
-def record(kind, code, d, sfx=None):
+def record(kind, code, d, sfx=None, ydyh=None):
+    """ydyh: (code, name) of the feature's 用地用海 class, or None."""
     decl, alt_fig = d["decl"], d["alt"]
     return {
         "code": code, "code_sfx": sfx, "name": d["name"], "kind": kind,
         "parent": d["parent"], "land_use": d["land_use"],
+        "ydyh": ydyh[0] if ydyh else None,
+        "ydyh_name": ydyh[1] if ydyh else None,
         "decl_area": decl["num"] if decl else None,
         "decl_unit": decl["unit"] if decl else None,
         "decl_aprx": decl["aprx"] if decl else None,
@@ -2046,19 +2221,23 @@ def generate(out_dir):
     layout = build_layout()
     geoms = check_layout(layout)
     lines = check_roads(build_roads(layout), geoms)
+    yd = assign_ydyh(landuse_classes())
 
     bnd = [(wkt(geoms["boundary", "Z1"]),
             record("boundary", "Z1", BOUNDARY))]
-    zon = [(wkt(geoms["zones", d["code"]]), record("zone", d["code"], d))
+    zon = [(wkt(geoms["zones", d["code"]]),
+            record("zone", d["code"], d, ydyh=yd.get(d["code"])))
            for d in ZONES]
     par = [(wkt(geoms["parcels", d["line"]]),
-            record("parcel", d["code"], d, d["code_sfx"]))
+            record("parcel", d["code"], d, d["code_sfx"], yd[ydyh_key(d)]))
            for d in PARCELS]
-    pro = [(wkt(geoms["projects", d["code"]]), record("project", d["code"], d))
+    pro = [(wkt(geoms["projects", d["code"]]),
+            record("project", d["code"], d, ydyh=yd[d["code"]]))
            for d in PROJECTS]
     zone_by_code = {d["code"]: d for d in ZONES}
     extra = [("areas", [(wkt(geoms["areas", c]),
-                         record("zone", c, zone_by_code[c])) for c in AREAS])]
+                         record("zone", c, zone_by_code[c], ydyh=yd.get(c)))
+                        for c in AREAS])]
     for layer, rows in LINE_LAYERS:
         extra.append((layer, [(wkt(geoms[layer, d["code"]]),
                                record(layer, d["code"], d)) for d in rows]))

@@ -487,25 +487,39 @@ typedef struct pc_near_opts {
     pc_severity severity;
     double max_distance_m;       /* allowed distance */
     const char *distance_field;  /* per-feature allowed distance (m) of
-                                    `layer`; NULL or NULL value:
-                                    max_distance_m */
+                                    `layer`: a number, or text such as
+                                    "2000", "2000m", "2000米"; NULL or NULL
+                                    value: max_distance_m */
     const char *ref_field;       /* field of `layer` listing the keys of the
                                     target features it must be near (split
                                     as pc_crossing_opts.crossed_field);
-                                    NULL or empty: the nearest feature of
-                                    `target` */
+                                    NULL or "", or a value listing no key:
+                                    the nearest feature of `target` */
     pc_where where;              /* features of `layer` taking part */
     pc_where where_target;       /* features of `target` that count */
 } pc_near_opts;
 
 /* Each feature of `layer` (hubs) must lie within its allowed distance of
- * `target` (lines). Rule ids:
+ * `target` (lines): of the nearest feature of `target` that counts, or of
+ * each key its ref_field names (the nearest feature with that key). With
+ * layer == target a feature is not its own nearest. Rule ids:
  *   near.too_far      farther than allowed: measured_m2 the distance (m),
  *                     tolerance_m2 the allowed one, geometry the shortest
  *                     line between them, key2 the target feature (the
- *                     nearest, or the one named)
+ *                     nearest, the smallest key among equally near ones,
+ *                     or the one named)
  *   near.unknown_ref  a key in ref_field names no feature of `target`
- *   near.geometry     the feature has no geometry */
+ *                     that counts (key2 the key, field ref_field)
+ *   near.no_target    nothing to measure the distance to: no feature of
+ *                     `target` counts and has a geometry (key2 NULL,
+ *                     measured_m2 NAN), or the named ones have no
+ *                     geometry (key2 the key)
+ *   near.value        the distance_field value is not a non-negative
+ *                     number of metres (a finding, not a fallback)
+ *   near.geometry     the feature has no geometry (NULL or empty)
+ *   near.unevaluated  GEOS could not measure the distance
+ * Fields named in `opts` must exist (else PC_ERR_INPUT naming them); a
+ * max_distance_m that is not a non-negative number is PC_ERR_USAGE. */
 pc_status pc_rules_near(pc_ctx *ctx, pc_rules *rules, int layer, int target,
                         const pc_near_opts *opts, pc_findings *out);
 
@@ -520,10 +534,16 @@ typedef struct pc_lines_within_opts {
 } pc_lines_within_opts;
 
 /* Each line of `lines` must lie inside the union of the polygons of
- * `container`. Rule ids:
+ * `container` that count (invalid ones go in as GEOS MakeValid repairs,
+ * and the findings are then marked repaired): a line is outside when the
+ * length outside is above tolerance_m or, with min_inside_pct, its share
+ * inside is below that. Rule ids:
  *   line.outside   the part outside (geometry), its length (measured_m2,
- *                  m), the share inside in the message
- *   line.geometry  NULL, empty or non-linear geometry */
+ *                  m), tolerance_m (tolerance_m2), the share inside in the
+ *                  message
+ *   line.outside.unevaluated  GEOS could not evaluate the line
+ *   line.geometry  NULL, empty, zero-length or non-linear geometry
+ * tolerance_m below 0 or min_inside_pct outside 0..100: PC_ERR_USAGE. */
 pc_status pc_rules_lines_within(pc_ctx *ctx, pc_rules *rules, int lines,
                                 int container,
                                 const pc_lines_within_opts *opts,

@@ -48,7 +48,15 @@ typedef enum pc_rule_kind {
     PC_RULE_INTRUSION,       /* layer (polygons) into layer2's corridors */
     PC_RULE_CORRIDOR_OVERLAP,/* corridors of layer and layer2 */
     PC_RULE_CONNECTIVITY,    /* layer's ends meet layer2 (from/to) */
-    PC_RULE_CROSSINGS        /* layer crossing layer2, declared in points */
+    PC_RULE_CROSSINGS,       /* layer crossing layer2, declared in points */
+    PC_RULE_FIGURES,         /* zones (layer) vs the plan's `figures:` */
+    PC_RULE_CAPACITY,        /* parcels (layer2) per zone vs the zone */
+    PC_RULE_QUOTAS,          /* ... per land-use class vs the quotas */
+    PC_RULE_DUPLICATE_KEYS,  /* a key held by several features */
+    PC_RULE_UNITS_AGREE,     /* a feature's declared figures agree */
+    PC_RULE_SQL,             /* a planner's rule in SQL */
+    PC_RULE_NEAR,            /* layer within a distance of layer2 */
+    PC_RULE_LINES_WITHIN     /* lines of layer inside layer2's polygons */
 } pc_rule_kind;
 
 /* Options of the line rules (corridor ... crossings). */
@@ -105,7 +113,23 @@ typedef struct pc_plan_rule {
     char *field;           /* landuse: the attribute holding the class */
     char *zone_field;      /* landuse: the attribute naming the zone */
     pc_plan_lines *lines;  /* line rules' options, or NULL */
+    char *sql_id;          /* sql: the rule's own id (findings sql.<id>) */
+    char *query;           /* sql: placeholders expanded */
+    double max_distance_m; /* near */
+    char *distance_field;  /* near: per-feature allowed distance */
+    char *ref_field;       /* near: keys of the features to be near */
+    double tolerance_m;    /* lines_within: length outside that is noise */
+    double min_inside_pct; /* lines_within */
 } pc_plan_rule;
+
+/* `figures:`: the plan's own figures for the zones of one layer. The plan
+ * owns every string the zone figures point to. */
+typedef struct pc_plan_figures {
+    char *layer;           /* plan layer id of the zones, or NULL */
+    pc_zone_figure *zones;
+    size_t nzones;
+    int line;
+} pc_plan_figures;
 
 /* A finding the plan accepts: its stable id and why. */
 typedef struct pc_plan_accepted {
@@ -135,6 +159,7 @@ typedef struct pc_plan {
     int threads;         /* 0: one per core */
     pc_plan_accepted *accepted; /* sorted by id */
     size_t naccepted;
+    pc_plan_figures figures;
 } pc_plan;
 
 /* The rule's name as the plan file spells it ("overlap_between"). */

@@ -1219,7 +1219,7 @@ struct cross_job {
     const pc_crossing_opts *o;
 };
 
-/* 1 when field fi of feature i lists `key` (separated by blanks , ; 、，；). */
+/* 1 when field fi of feature i lists `key` (pc_rules_next_key). */
 static int lists_key(const struct rlayer *l, int fi, size_t i, const char *key)
 {
     if (fi < 0)
@@ -1228,30 +1228,11 @@ static int lists_key(const struct rlayer *l, int fi, size_t i, const char *key)
     const char *s = pc_value_text(l->layer, (size_t)fi,
                                   &l->layer->features[i].values[fi], buf,
                                   sizeof buf);
-    static const char *const seps[] = {" ", "\t", ",", ";", "/", "|", "、",
-                                       "，", "；", "\xe3\x80\x80", NULL};
-    size_t klen = strlen(key);
-    while (s && *s) {
-        size_t sep = 0;
-        for (const char *const *p = seps; *p && !sep; p++)
-            if (strncmp(s, *p, strlen(*p)) == 0)
-                sep = strlen(*p);
-        if (sep) {
-            s += sep;
-            continue;
-        }
-        const char *start = s;
-        while (*s) { /* to the next separator */
-            int at_sep = 0;
-            for (const char *const *p = seps; *p && !at_sep; p++)
-                at_sep = strncmp(s, *p, strlen(*p)) == 0;
-            if (at_sep)
-                break;
-            s++;
-        }
-        if ((size_t)(s - start) == klen && strncmp(start, key, klen) == 0)
+    size_t klen = strlen(key), len;
+    for (const char *k = pc_rules_next_key(s, &len); k;
+         k = pc_rules_next_key(k + len, &len))
+        if (len == klen && strncmp(k, key, klen) == 0)
             return 1;
-    }
     return 0;
 }
 

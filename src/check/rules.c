@@ -223,6 +223,35 @@ pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
     return PC_OK;
 }
 
+/* Separators of a key list: blanks (the ideographic space too) and
+ * , ; / | with their full-width forms 、 ， ；. */
+static const char *const key_seps[] = {" ", "\t", ",", ";", "/", "|", "、",
+                                       "，", "；", "\xe3\x80\x80", NULL};
+
+/* Length of the separator at s, 0 when none starts there. */
+static size_t sep_at(const char *s)
+{
+    for (const char *const *p = key_seps; *p; p++)
+        if (strncmp(s, *p, strlen(*p)) == 0)
+            return strlen(*p);
+    return 0;
+}
+
+const char *pc_rules_next_key(const char *s, size_t *len)
+{
+    size_t sep;
+    *len = 0;
+    while (s && *s && (sep = sep_at(s)) > 0)
+        s += sep;
+    if (!s || !*s)
+        return NULL;
+    const char *start = s;
+    while (*s && !sep_at(s)) /* to the next separator */
+        s++;
+    *len = (size_t)(s - start);
+    return start;
+}
+
 /* Area of a finding's geometry by the session's method. */
 static pc_status measure(pc_ctx *ctx, pc_rules *r, const GEOSGeometry *g,
                          pc_area_method method, double *area)

@@ -46,6 +46,10 @@ const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf, size_t n);
 void pc_rules_pair_keys(pc_finding *fd, const struct rlayer *la, size_t i,
                         const struct rlayer *lb, size_t j, int self, char *ka,
                         char *kb, size_t n);
+/* The next key of a key list such as a crossed_field or ref_field value
+ * (keys separated by blanks or , ; / | 、 ， ；): its start, with its length
+ * in *len; NULL when no key is left. Go on from start + *len. */
+const char *pc_rules_next_key(const char *s, size_t *len);
 pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
                               const pc_where *w, uint8_t **mask);
 /* Final areas of `rule`'s findings from index `from` on, by `method`;

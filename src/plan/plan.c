@@ -12,6 +12,7 @@
 
 #include "../core/internal.h"
 #include "plancheck/plan.h"
+#include "plancheck/sql.h"
 #include "plancheck/units.h"
 
 struct loader {
@@ -494,6 +495,358 @@ static pc_status load_lines(struct loader *L, struct fy_node *n, int line,
     return st;
 }
 
+/* "约65.77 平方公里", "3000 亩", "1,412 亩": a figure as the plan prints it,
+ * an optional 约, a number and a unit. */
+static pc_status get_stated_area(struct loader *L, struct fy_node *n, int line,
+                                 const char *what, pc_stated_area *a)
+{
+    pc_status st;
+    const char *s = scalar(L, n, line, what, &st);
+    if (!s)
+        return st;
+    line = node_line(n, line);
+    char *text = pc_strdup(s), *num = pc_strdup(s);
+    if (!text || !num) {
+        free(text);
+        free(num);
+        return PC_OOM(L->ctx);
+    }
+    a->text = text;
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    a->approx = 0;
+    if (!strncmp(p, "约", strlen("约"))) {
+        a->approx = 1;
+        p += strlen("约");
+    }
+    /* the number, thousands separators dropped */
+    size_t k = 0;
+    while (*p == ' ')
+        p++;
+    while ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',') {
+        if (*p != ',')
+            num[k++] = *p;
+        p++;
+    }
+    num[k] = '\0';
+    char *end;
+    errno = 0;
+    a->value = k ? strtod(num, &end) : NAN;
+    int ok = k && !*end && !errno && isfinite(a->value);
+    free(num);
+    if (!ok)
+        return fail(L, line, "%s: '%s' is not a figure as printed (expected "
+                    "e.g. `约65.77 平方公里` or `3000 亩`)", what, s);
+    if (pc_unit_parse(p, &a->unit) != 0)
+        return fail(L, line, "%s: '%s' has %s unit '%s' (expected 亩/mu, "
+                    "公顷/ha, 平方公里/km2, 平方米/m2, 万平方米 or 万亩)",
+                    what, s, *p ? "an unknown" : "no", p);
+    return PC_OK;
+}
+
+static void free_zone_figure(pc_zone_figure *z)
+{
+    free((char *)z->key);
+    free((char *)z->area.text);
+    for (size_t k = 0; k < z->nchildren; k++)
+        free((char *)z->children[k]);
+    free((char **)z->children);
+    for (size_t k = 0; k < z->nquotas; k++) {
+        free((char *)z->quotas[k].cls);
+        free((char *)z->quotas[k].at_most.text);
+        free((char *)z->quotas[k].at_least.text);
+    }
+    free((pc_quota *)z->quotas);
+    free((char *)z->source);
+}
+
+/* quotas: [{class: 工业用地, at_most: 约2000 亩}, ...] */
+static pc_status load_quotas(struct loader *L, struct fy_node *n, int line,
+                             const char *what, pc_zone_figure *z)
+{
+    static const char *const keys[] = {"class", "at_most", "at_least", NULL};
+    if (!fy_node_is_sequence(n))
+        return fail(L, node_line(n, line), "%s.quotas must be a list of "
+                    "`{class: <用地用海 code or name>, at_most: <figure>}`",
+                    what);
+    size_t cap = (size_t)fy_node_sequence_item_count(n);
+    pc_quota *q = calloc(cap ? cap : 1, sizeof *q);
+    if (!q)
+        return PC_OOM(L->ctx);
+    z->quotas = q;
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(n, &it)) != NULL) {
+        int il = node_line(item, line), kl;
+        pc_status st = need_mapping(L, item, il, "a quota", keys);
+        if (st != PC_OK)
+            return st;
+        pc_quota *x = &q[z->nquotas++];
+        x->line = il;
+        struct fy_node *v;
+        char *cls = NULL;
+        if (!(v = lookup(item, "class", &kl, il)))
+            return fail(L, il, "a quota needs `class:` (a 用地用海 code or "
+                        "name, or a value of the class field)");
+        if ((st = get_string(L, v, kl, "class", &cls)) != PC_OK)
+            return st;
+        x->cls = cls;
+        if ((v = lookup(item, "at_most", &kl, il))) {
+            x->has_at_most = 1;
+            if ((st = get_stated_area(L, v, kl, "at_most", &x->at_most)) !=
+                PC_OK)
+                return st;
+        }
+        if ((v = lookup(item, "at_least", &kl, il))) {
+            x->has_at_least = 1;
+            if ((st = get_stated_area(L, v, kl, "at_least", &x->at_least)) !=
+                PC_OK)
+                return st;
+        }
+        if (!x->has_at_most && !x->has_at_least)
+            return fail(L, il, "quota '%s' needs `at_most:` and/or "
+                        "`at_least:`", x->cls);
+    }
+    return PC_OK;
+}
+
+static pc_status load_zone_figure(struct loader *L, const char *key,
+                                  struct fy_node *n, int line,
+                                  pc_zone_figure *z)
+{
+    static const char *const keys[] = {"area", "children", "children_sum",
+                                       "quotas", "source", NULL};
+    char what[256];
+    snprintf(what, sizeof what, "figures.zones.%s", key);
+    z->line = line;
+    z->children_sum = 1;
+    if (!(z->key = pc_strdup(key)))
+        return PC_OOM(L->ctx);
+    pc_status st = need_mapping(L, n, line, what, keys);
+    if (st != PC_OK)
+        return st;
+    int kl;
+    struct fy_node *v;
+    if ((v = lookup(n, "area", &kl, line))) {
+        z->has_area = 1;
+        if ((st = get_stated_area(L, v, kl, "area", &z->area)) != PC_OK)
+            return st;
+    }
+    if ((v = lookup(n, "children", &kl, line))) {
+        char **list;
+        st = get_string_list(L, v, kl, "children", &list, &z->nchildren);
+        z->children = (const char *const *)list;
+        if (st != PC_OK)
+            return st;
+        for (size_t k = 0; k < z->nchildren; k++)
+            if (!strcmp(z->children[k], key))
+                return fail(L, kl, "%s: a zone cannot be its own part", what);
+    }
+    if ((v = lookup(n, "children_sum", &kl, line)) &&
+        (st = get_bool(L, v, kl, "children_sum", &z->children_sum)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "source", &kl, line))) {
+        char *src = NULL;
+        st = get_string(L, v, kl, "source", &src);
+        z->source = src;
+        if (st != PC_OK)
+            return st;
+    }
+    if ((v = lookup(n, "quotas", &kl, line)) &&
+        (st = load_quotas(L, v, kl, what, z)) != PC_OK)
+        return st;
+    if (!z->has_area && !z->nchildren && !z->nquotas)
+        return fail(L, line, "%s states nothing (give `area:`, `children:` "
+                    "or `quotas:`)", what);
+    return PC_OK;
+}
+
+/* Index of zone `key` in the figures, or -1. */
+static int figure_index(const pc_plan_figures *f, const char *key)
+{
+    for (size_t i = 0; i < f->nzones; i++)
+        if (!strcmp(f->zones[i].key, key))
+            return (int)i;
+    return -1;
+}
+
+/* A zone that is its own ancestor through `children` makes sums and
+ * roll-ups meaningless: a plan file error, found by a depth-first walk. */
+static pc_status check_cycles(struct loader *L)
+{
+    const pc_plan_figures *f = &L->plan->figures;
+    size_t n = f->nzones;
+    int *stack = calloc(n + 1, sizeof *stack), *next = calloc(n + 1,
+                                                              sizeof *next);
+    unsigned char *state = calloc(n + 1, 1); /* 0 new, 1 open, 2 done */
+    pc_status st = PC_OK;
+    if (!stack || !next || !state)
+        st = PC_OOM(L->ctx);
+    for (size_t root = 0; root < n && st == PC_OK; root++) {
+        if (state[root])
+            continue;
+        size_t depth = 0;
+        stack[depth] = (int)root;
+        next[depth] = 0;
+        state[root] = 1;
+        while (st == PC_OK) {
+            const pc_zone_figure *z = &f->zones[stack[depth]];
+            if ((size_t)next[depth] >= z->nchildren) {
+                state[stack[depth]] = 2;
+                if (depth == 0)
+                    break;
+                depth--;
+                continue;
+            }
+            int c = figure_index(f, z->children[next[depth]++]);
+            if (c < 0 || state[c] == 2)
+                continue;
+            if (state[c] == 1) {
+                st = fail(L, z->line, "figures.zones: '%s' is its own "
+                          "ancestor through `children` (via '%s')",
+                          f->zones[c].key, z->key);
+                break;
+            }
+            state[c] = 1;
+            stack[++depth] = c;
+            next[depth] = 0;
+        }
+    }
+    free(stack);
+    free(next);
+    free(state);
+    return st;
+}
+
+/* figures: the plan's own figures for its zones, read after `layers:`. */
+static pc_status load_figures(struct loader *L, struct fy_node *n, int line)
+{
+    static const char *const keys[] = {"layer", "zones", NULL};
+    pc_plan_figures *f = &L->plan->figures;
+    pc_status st = need_mapping(L, n, line, "figures", keys);
+    if (st != PC_OK)
+        return st;
+    f->line = line;
+    int kl;
+    struct fy_node *v;
+    if (!(v = lookup(n, "layer", &kl, line)))
+        return fail(L, line, "figures needs `layer:` (the plan layer holding "
+                    "the zones, by its key)");
+    if ((st = get_string(L, v, kl, "figures.layer", &f->layer)) != PC_OK)
+        return st;
+    int li = pc_plan_layer_index(L->plan, f->layer);
+    if (li < 0)
+        return fail(L, kl, "figures names layer '%s', which is not under "
+                    "`layers:`", f->layer);
+    if (!L->plan->layers[li].key_field)
+        return fail(L, kl, "figures: layer '%s' needs `key:` (zones are "
+                    "named by their key)", f->layer);
+    if (!(v = lookup(n, "zones", &kl, line)))
+        return fail(L, line, "figures needs `zones:` (zone key -> what the "
+                    "plan states about it)");
+    if (!fy_node_is_mapping(v))
+        return fail(L, node_line(v, kl), "figures.zones must map zone keys "
+                    "to `{area: ..., children: [...]}`");
+    size_t cap = (size_t)fy_node_mapping_item_count(v);
+    if (!(f->zones = calloc(cap ? cap : 1, sizeof *f->zones)))
+        return PC_OOM(L->ctx);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(v, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        int zl = node_line(k, kl);
+        if (!k || !fy_node_is_scalar(k))
+            return fail(L, zl, "figures.zones: zone keys must be plain text");
+        const char *key = fy_node_get_scalar0(k);
+        if (figure_index(f, key) >= 0)
+            return fail(L, zl, "figures.zones: zone '%s' appears twice", key);
+        if ((st = load_zone_figure(L, key, fy_node_pair_value(p), zl,
+                                   &f->zones[f->nzones++])) != PC_OK)
+            return st;
+    }
+    return check_cycles(L);
+}
+
+/* identifiers: / values: of an sql rule, as {name} placeholders. */
+static pc_status load_sql_params(struct loader *L, struct fy_node *n,
+                                 int line, int identifier, pc_sql_param **ps,
+                                 size_t *nps)
+{
+    const char *what = identifier ? "identifiers" : "values";
+    if (!fy_node_is_mapping(n))
+        return fail(L, node_line(n, line), "%s must map placeholder names to "
+                    "text, e.g. `{zone: parent}`", what);
+    size_t cap = *nps + (size_t)fy_node_mapping_item_count(n);
+    pc_sql_param *p = realloc(*ps, (cap ? cap : 1) * sizeof *p);
+    if (!p)
+        return PC_OOM(L->ctx);
+    *ps = p;
+    void *it = NULL;
+    struct fy_node_pair *pair;
+    while ((pair = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pair);
+        int kl = node_line(k, line);
+        pc_status st;
+        if (!k || !fy_node_is_scalar(k))
+            return fail(L, kl, "%s: names must be plain text", what);
+        const char *name = fy_node_get_scalar0(k);
+        const char *value = scalar(L, fy_node_pair_value(pair), kl, name, &st);
+        if (!value)
+            return st;
+        for (size_t q = 0; q < *nps; q++)
+            if (!strcmp(p[q].name, name))
+                return fail(L, kl, "placeholder {%s} is defined twice", name);
+        p[(*nps)++] = (pc_sql_param){name, value, identifier};
+    }
+    return PC_OK;
+}
+
+/* The query of an sql rule, its placeholders expanded: names from the
+ * plan file become quoted identifiers or literals, never pasted SQL. */
+static pc_status load_sql(struct loader *L, struct fy_node *n, int line,
+                          pc_plan_rule *t)
+{
+    int kl;
+    struct fy_node *v;
+    pc_status st = PC_OK;
+    char *query = NULL;
+    pc_sql_param *ps = NULL;
+    size_t nps = 0;
+    if (!(v = lookup(n, "id", &kl, line)))
+        return fail(L, line, "rules.sql needs `id:` (findings are "
+                    "sql.<id>)");
+    if ((st = get_string(L, v, kl, "id", &t->sql_id)) != PC_OK)
+        return st;
+    for (const char *c = t->sql_id; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+            return fail(L, kl, "rules.sql: id '%s' may hold only letters, "
+                        "digits, _ and -", t->sql_id);
+    for (size_t k = 0; k < L->plan->nrules; k++)
+        if (L->plan->rules[k].kind == PC_RULE_SQL &&
+            !strcmp(L->plan->rules[k].sql_id, t->sql_id))
+            return fail(L, kl, "rules.sql: id '%s' is used twice (also on "
+                        "line %d)", t->sql_id, L->plan->rules[k].line);
+    if (!(v = lookup(n, "query", &kl, line)))
+        return fail(L, line, "rules.sql '%s' needs `query:` (a SELECT whose "
+                    "rows are findings)", t->sql_id);
+    if ((st = get_string(L, v, kl, "query", &query)) != PC_OK)
+        return st;
+    int ql = kl;
+    if ((v = lookup(n, "identifiers", &kl, line)))
+        st = load_sql_params(L, v, kl, 1, &ps, &nps);
+    if (st == PC_OK && (v = lookup(n, "values", &kl, line)))
+        st = load_sql_params(L, v, kl, 0, &ps, &nps);
+    if (st == PC_OK &&
+        (st = pc_sql_expand(L->ctx, query, ps, nps, &t->query)) != PC_OK)
+        st = pc_error_prefix(L->ctx, st, "%s:%d: rules.sql '%s'", L->path, ql,
+                             t->sql_id);
+    free(query);
+    free(ps);
+    return st;
+}
+
 /* Index of the first rule of `kind` on `layer`, or -1. */
 static int find_rule(const pc_plan *plan, pc_rule_kind kind, const char *layer)
 {
@@ -547,7 +900,10 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     t.line = line;
     t.severity = spec->severity;
     t.min_area_m2 = 0.01;
-    t.tolerance_m2 = spec->kind == PC_RULE_SQSX ? 1.0 : 0.01;
+    t.tolerance_m2 =
+        spec->kind == PC_RULE_SQSX || spec->kind == PC_RULE_FIGURES ? 1.0
+                                                                    : 0.01;
+    t.tolerance_m = 1.0;
     int kl, enabled = 1;
     struct fy_node *v;
     char **layers = NULL;
@@ -562,6 +918,10 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         {"tolerance_m2", offsetof(pc_plan_rule, tolerance_m2)},
         {"min_thinness", offsetof(pc_plan_rule, min_thinness)},
         {"min_width_m", offsetof(pc_plan_rule, min_width_m)},
+        {"inside_tolerance_m2", offsetof(pc_plan_rule, tolerance_m2)},
+        {"max_distance_m", offsetof(pc_plan_rule, max_distance_m)},
+        {"tolerance_m", offsetof(pc_plan_rule, tolerance_m)},
+        {"min_inside_pct", offsetof(pc_plan_rule, min_inside_pct)},
     };
     static const struct {
         const char *key;
@@ -576,7 +936,10 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         {"urban_boundary", offsetof(pc_plan_rule, layer2)},
         {"lines", offsetof(pc_plan_rule, layer2)},
         {"target", offsetof(pc_plan_rule, layer2)},
+        {"parcels", offsetof(pc_plan_rule, layer2)},
         {"key_field", offsetof(pc_plan_rule, key_field)},
+        {"distance_field", offsetof(pc_plan_rule, distance_field)},
+        {"ref_field", offsetof(pc_plan_rule, ref_field)},
         {"farmland", offsetof(pc_plan_rule, farmland)},
         {"eco_redline", offsetof(pc_plan_rule, eco_redline)},
         {"field", offsetof(pc_plan_rule, field)},
@@ -605,7 +968,9 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
                         (v = lookup(n, "where_a", &kl, line))))
         st = get_where(L, v, kl, "where", &t.where);
     if (st == PC_OK && ((v = lookup(n, "where_b", &kl, line)) ||
-                        (v = lookup(n, "where_line", &kl, line))))
+                        (v = lookup(n, "where_line", &kl, line)) ||
+                        (v = lookup(n, "where_target", &kl, line)) ||
+                        (v = lookup(n, "where_container", &kl, line))))
         st = get_where(L, v, kl, "where_b", &t.where2);
     if (st == PC_OK && is_line_rule(spec->kind)) {
         if (!(t.lines = calloc(1, sizeof *t.lines)))
@@ -613,17 +978,54 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
         else
             st = load_lines(L, n, line, what, t.lines);
     }
-    if (st == PC_OK && (v = lookup(n, "layers", &kl, line)))
+    if (st == PC_OK && spec->kind == PC_RULE_QUOTAS &&
+        (v = lookup(n, "class_field", &kl, line)))
+        st = get_string(L, v, kl, "class_field", &t.field);
+    if (st == PC_OK && spec->kind == PC_RULE_SQL)
+        st = load_sql(L, n, line, &t);
+    /* the zones of `figures:` are the layer of the reconciliation rules */
+    if (st == PC_OK && (spec->kind == PC_RULE_FIGURES ||
+                        spec->kind == PC_RULE_CAPACITY ||
+                        spec->kind == PC_RULE_QUOTAS)) {
+        if (!L->plan->figures.layer)
+            st = fail(L, line, "%s needs the plan's `figures:` (the zones and "
+                      "what the plan states about them)", what);
+        else if (!(t.layer = pc_strdup(L->plan->figures.layer)))
+            st = PC_OOM(L->ctx);
+    }
+    int layers_named = 0;
+    if (st == PC_OK && (v = lookup(n, "layers", &kl, line))) {
         st = get_string_list(L, v, kl, "layers", &layers, &nlayers);
+        layers_named = 1;
+    }
     if (st == PC_OK && spec->per_layer && !layers && !t.layer) {
-        /* no `layers:`: every layer of the plan */
+        /* no `layers:`: every layer of the plan the rule applies to */
         layers = calloc(L->plan->nlayers ? L->plan->nlayers : 1, sizeof *layers);
-        for (size_t k = 0; layers && k < L->plan->nlayers; k++)
-            layers[nlayers++] = pc_strdup(L->plan->layers[k].id);
+        for (size_t k = 0; layers && k < L->plan->nlayers; k++) {
+            const pc_plan_layer *pl = &L->plan->layers[k];
+            if ((spec->kind == PC_RULE_DUPLICATE_KEYS && !pl->key_field) ||
+                (spec->kind == PC_RULE_UNITS_AGREE && pl->nareas < 2))
+                continue;
+            layers[nlayers++] = pc_strdup(pl->id);
+        }
         if (!layers)
             st = PC_OOM(L->ctx);
     }
-    if (st == PC_OK && !spec->per_layer && !t.layer)
+    for (size_t k = 0; st == PC_OK && layers_named && k < nlayers; k++) {
+        int li = pc_plan_layer_index(L->plan, layers[k]);
+        if (li < 0)
+            continue; /* reported below */
+        const pc_plan_layer *pl = &L->plan->layers[li];
+        if (spec->kind == PC_RULE_DUPLICATE_KEYS && !pl->key_field)
+            st = fail(L, kl, "%s: layer '%s' has no `key:` to compare", what,
+                      pl->id);
+        if (spec->kind == PC_RULE_UNITS_AGREE && pl->nareas < 2)
+            st = fail(L, kl, "%s: layer '%s' declares %zu figure(s) under "
+                      "`declared_area:`; comparing needs two", what, pl->id,
+                      pl->nareas);
+    }
+    if (st == PC_OK && !spec->per_layer && !t.layer &&
+        spec->kind != PC_RULE_SQL)
         st = fail(L, line, "%s needs the layer it checks (`%s:`)", what,
                   spec->kind == PC_RULE_OVERLAP_BETWEEN ||
                           spec->kind == PC_RULE_CORRIDOR_OVERLAP ||
@@ -634,11 +1036,31 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     if (st == PC_OK && (spec->kind == PC_RULE_OVERLAP_BETWEEN ||
                         spec->kind == PC_RULE_CONTAINMENT ||
                         spec->kind == PC_RULE_INTRUSION ||
-                        spec->kind == PC_RULE_CROSSINGS) && !t.layer2)
+                        spec->kind == PC_RULE_CROSSINGS ||
+                        spec->kind == PC_RULE_CAPACITY ||
+                        spec->kind == PC_RULE_QUOTAS ||
+                        spec->kind == PC_RULE_NEAR ||
+                        spec->kind == PC_RULE_LINES_WITHIN) && !t.layer2)
         st = fail(L, line, "%s needs `%s:`", what,
-                  spec->kind == PC_RULE_CONTAINMENT   ? "container"
+                  spec->kind == PC_RULE_CONTAINMENT ||
+                          spec->kind == PC_RULE_LINES_WITHIN
+                      ? "container"
                   : spec->kind == PC_RULE_INTRUSION ? "lines"
-                                                    : "b");
+                  : spec->kind == PC_RULE_CAPACITY ||
+                          spec->kind == PC_RULE_QUOTAS
+                      ? "parcels"
+                  : spec->kind == PC_RULE_NEAR ? "target"
+                                               : "b");
+    if (st == PC_OK && spec->kind == PC_RULE_QUOTAS && !t.field)
+        st = fail(L, line, "%s needs `class_field:` (the parcels' land-use "
+                  "attribute)", what);
+    if (st == PC_OK && spec->kind == PC_RULE_NEAR && !(t.max_distance_m > 0) &&
+        !t.distance_field)
+        st = fail(L, line, "%s needs `max_distance_m:` (or `distance_field:`)",
+                  what);
+    if (st == PC_OK && spec->kind == PC_RULE_LINES_WITHIN &&
+        t.min_inside_pct > 100)
+        st = fail(L, line, "%s: min_inside_pct must be 0..100", what);
     if (st == PC_OK && (spec->kind == PC_RULE_CORRIDOR_OVERLAP ||
                         spec->kind == PC_RULE_CONNECTIVITY) && !t.layer2 &&
         t.layer && !(t.layer2 = pc_strdup(t.layer)))
@@ -690,7 +1112,8 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
             *r = t;
             r->kind = keep.kind;
             /* strings are owned per rule: copy them */
-            r->layer = pc_strdup(spec->per_layer && layers ? layers[k] : t.layer);
+            const char *layer = spec->per_layer && layers ? layers[k] : t.layer;
+            r->layer = pc_strdup(layer); /* NULL only for an sql rule */
             r->layer2 = pc_strdup(t.layer2);
             r->key_field = pc_strdup(t.key_field);
             r->farmland = pc_strdup(t.farmland);
@@ -699,13 +1122,18 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
             t.lines = NULL;
             r->field = pc_strdup(t.field);
             r->zone_field = pc_strdup(t.zone_field);
+            r->sql_id = pc_strdup(t.sql_id);
+            r->query = pc_strdup(t.query);
+            r->distance_field = pc_strdup(t.distance_field);
+            r->ref_field = pc_strdup(t.ref_field);
             memset(&r->where, 0, sizeof r->where);
             memset(&r->where2, 0, sizeof r->where2);
             r->where.field = pc_strdup(t.where.field);
             r->where2.field = pc_strdup(t.where2.field);
             r->where.values = calloc(t.where.nvalues + 1, sizeof(char *));
             r->where2.values = calloc(t.where2.nvalues + 1, sizeof(char *));
-            if (!r->layer || !r->where.values || !r->where2.values) {
+            if ((layer && !r->layer) || !r->where.values ||
+                !r->where2.values) {
                 st = PC_OOM(L->ctx);
                 break;
             }
@@ -723,6 +1151,10 @@ static pc_status load_rule_entry(struct loader *L, const struct rule_spec *spec,
     free(t.eco_redline);
     free(t.field);
     free(t.zone_field);
+    free(t.sql_id);
+    free(t.query);
+    free(t.distance_field);
+    free(t.ref_field);
     free_lines(t.lines);
     free(t.where.field);
     free_list(t.where.values, t.where.nvalues);
@@ -738,7 +1170,8 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
         "area", "validity", "overlap", "duplicates", "overlap_between",
         "containment", "gaps", "slivers", "sanqu_sanxian", "landuse",
         "corridor", "intrusion", "corridor_overlap", "connectivity",
-        "crossings", NULL};
+        "crossings", "figures", "capacity", "quotas", "duplicate_keys",
+        "units_agree", "sql", "near", "lines_within", NULL};
     static const char *const area_keys[] = {"enabled", "severity", NULL};
     static const char *const validity_keys[] = {
         "layers", "severity", "enabled", "allow_selftouching_rings", "repair",
@@ -781,6 +1214,23 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
     static const char *const crossing_keys[] = {
         "a", "b", "points", "tolerance_m", "crossed_field", "severity",
         "enabled", "where_a", "where_b", NULL};
+    static const char *const figures_keys[] = {
+        "inside_tolerance_m2", "severity", "enabled", NULL};
+    static const char *const capacity_keys[] = {
+        "parcels", "zone_field", "severity", "enabled", NULL};
+    static const char *const quota_keys[] = {
+        "parcels", "zone_field", "class_field", "severity", "enabled", NULL};
+    static const char *const layers_keys[] = {"layers", "severity", "enabled",
+                                              NULL};
+    static const char *const sql_keys[] = {
+        "id", "layer", "query", "identifiers", "values", "severity",
+        "enabled", NULL};
+    static const char *const near_keys[] = {
+        "layer", "target", "max_distance_m", "distance_field", "ref_field",
+        "severity", "enabled", "where", "where_target", NULL};
+    static const char *const within_keys[] = {
+        "layer", "container", "tolerance_m", "min_inside_pct", "severity",
+        "enabled", "where", "where_container", NULL};
     static const struct rule_spec specs[] = {
         {"validity", PC_RULE_VALIDITY, PC_SEV_ERROR, validity_keys, 1},
         {"overlap", PC_RULE_OVERLAP, PC_SEV_ERROR, overlap_keys, 1},
@@ -798,6 +1248,15 @@ static pc_status load_rules(struct loader *L, struct fy_node *n, int line)
          coverlap_keys, 0},
         {"connectivity", PC_RULE_CONNECTIVITY, PC_SEV_ERROR, connect_keys, 0},
         {"crossings", PC_RULE_CROSSINGS, PC_SEV_WARNING, crossing_keys, 0},
+        {"figures", PC_RULE_FIGURES, PC_SEV_ERROR, figures_keys, 0},
+        {"capacity", PC_RULE_CAPACITY, PC_SEV_WARNING, capacity_keys, 0},
+        {"quotas", PC_RULE_QUOTAS, PC_SEV_ERROR, quota_keys, 0},
+        {"duplicate_keys", PC_RULE_DUPLICATE_KEYS, PC_SEV_WARNING,
+         layers_keys, 1},
+        {"units_agree", PC_RULE_UNITS_AGREE, PC_SEV_WARNING, layers_keys, 1},
+        {"near", PC_RULE_NEAR, PC_SEV_ERROR, near_keys, 0},
+        {"lines_within", PC_RULE_LINES_WITHIN, PC_SEV_ERROR, within_keys, 0},
+        {"sql", PC_RULE_SQL, PC_SEV_WARNING, sql_keys, 0},
     };
     pc_status st = need_mapping(L, n, line, "rules", top);
     if (st != PC_OK)
@@ -903,6 +1362,14 @@ const char *pc_plan_rule_name(pc_rule_kind kind)
         [PC_RULE_CORRIDOR_OVERLAP] = "corridor_overlap",
         [PC_RULE_CONNECTIVITY] = "connectivity",
         [PC_RULE_CROSSINGS] = "crossings",
+        [PC_RULE_FIGURES] = "figures",
+        [PC_RULE_CAPACITY] = "capacity",
+        [PC_RULE_QUOTAS] = "quotas",
+        [PC_RULE_DUPLICATE_KEYS] = "duplicate_keys",
+        [PC_RULE_UNITS_AGREE] = "units_agree",
+        [PC_RULE_SQL] = "sql",
+        [PC_RULE_NEAR] = "near",
+        [PC_RULE_LINES_WITHIN] = "lines_within",
     };
     return (size_t)kind < sizeof names / sizeof names[0] && names[kind]
                ? names[kind]
@@ -922,7 +1389,7 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
     static const char *const keys[] = {
         "plancheck", "name", "description", "crs", "area_method", "output",
         "fail_on", "tolerance", "layers", "rules", "threads", "accepted",
-        NULL};
+        "figures", NULL};
     pc_plan *plan = L->plan;
     pc_status st = need_mapping(L, root, 1, "the plan file", keys);
     if (st != PC_OK)
@@ -1015,7 +1482,10 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
             if (!strcmp(plan->layers[q].id, id))
                 return fail(L, line, "layer id '%s' appears twice", id);
     }
-    /* rules refer to layers: read them last */
+    /* figures refer to layers, rules to both: read them last */
+    if ((v = lookup(root, "figures", &kl, 1)) &&
+        (st = load_figures(L, v, kl)) != PC_OK)
+        return st;
     if ((v = lookup(root, "rules", &kl, 1)) &&
         (st = load_rules(L, v, kl)) != PC_OK)
         return st;
@@ -1168,6 +1638,10 @@ void pc_plan_free(pc_plan *plan)
         free(r->eco_redline);
         free(r->field);
         free(r->zone_field);
+        free(r->sql_id);
+        free(r->query);
+        free(r->distance_field);
+        free(r->ref_field);
         free_lines(r->lines);
         free(r->where.field);
         free_list(r->where.values, r->where.nvalues);
@@ -1180,6 +1654,10 @@ void pc_plan_free(pc_plan *plan)
         free(plan->accepted[i].reason);
     }
     free(plan->accepted);
+    for (size_t i = 0; i < plan->figures.nzones; i++)
+        free_zone_figure(&plan->figures.zones[i]);
+    free(plan->figures.zones);
+    free(plan->figures.layer);
     free(plan->path);
     free(plan->dir);
     free(plan->sha256);

@@ -12,6 +12,7 @@
 #include "plancheck/crs.h"
 #include "plancheck/read.h"
 #include "plancheck/run.h"
+#include "plancheck/sql.h"
 #include "plancheck/write.h"
 
 static void utc_now(char *buf, size_t n)
@@ -143,6 +144,20 @@ static pc_status apply_accepted(pc_ctx *ctx, const pc_plan *plan,
     return st;
 }
 
+/* A plan layer's declared figures as the checks take them (borrowed
+ * strings); NULL when out of memory. */
+static pc_area_decl *decls_of(const pc_plan_layer *pl)
+{
+    pc_area_decl *decls = calloc(pl->nareas ? pl->nareas : 1, sizeof *decls);
+    for (size_t k = 0; decls && k < pl->nareas; k++) {
+        decls[k].value_field = pl->areas[k].value_field;
+        decls[k].unit_field = pl->areas[k].unit_field;
+        decls[k].unit = pl->areas[k].unit;
+        decls[k].approx_field = pl->areas[k].approx_field;
+    }
+    return decls;
+}
+
 /* Reads, reprojects, measures and checks one plan layer. */
 static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
                                const pc_plan *plan, const pc_plan_layer *pl,
@@ -197,15 +212,9 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     rl->total_ellipsoidal_m2 = areas->total_ellipsoidal_m2;
     if (!plan->area_rule_enabled || pl->nareas == 0)
         return PC_OK;
-    pc_area_decl *decls = calloc(pl->nareas, sizeof *decls);
+    pc_area_decl *decls = decls_of(pl);
     if (!decls)
         return PC_OOM(ctx);
-    for (size_t k = 0; k < pl->nareas; k++) {
-        decls[k].value_field = pl->areas[k].value_field;
-        decls[k].unit_field = pl->areas[k].unit_field;
-        decls[k].unit = pl->areas[k].unit;
-        decls[k].approx_field = pl->areas[k].approx_field;
-    }
     pc_area_check check = {pl->key_field, plan->method, pl->tol,
                            plan->area_severity, decls, pl->nareas};
     st = pc_check_area(ctx, layer, areas, &check, findings, &rl->area);
@@ -369,6 +378,55 @@ static pc_status run_line_rule(pc_ctx *ctx, pc_rules *rules,
     }
 }
 
+/* The rules holding the data to the plan's own figures
+ * (src/check/reconcile.c) and the regional rules (src/check/regional.c). */
+static pc_status run_plan_figure_rule(pc_ctx *ctx, pc_rules *rules,
+                                      const pc_plan *plan,
+                                      const pc_plan_rule *pr, int a, int b,
+                                      pc_findings *out)
+{
+    switch (pr->kind) {
+    case PC_RULE_FIGURES: {
+        pc_zone_figure_opts o = {pr->severity, plan->layers[a].tol,
+                                 pr->tolerance_m2};
+        return pc_rules_zone_figures(ctx, rules, a, plan->figures.zones,
+                                     plan->figures.nzones, &o, out);
+    }
+    case PC_RULE_CAPACITY:
+    case PC_RULE_QUOTAS: {
+        const pc_plan_layer *parcels = &plan->layers[b];
+        pc_area_decl *decls = decls_of(parcels);
+        if (!decls)
+            return PC_OOM(ctx);
+        pc_capacity_opts o = {pr->severity, plan->layers[a].tol,
+                              pr->zone_field,
+                              pr->kind == PC_RULE_QUOTAS ? pr->field : NULL,
+                              decls, parcels->nareas,
+                              pr->kind == PC_RULE_CAPACITY};
+        pc_status st = pc_rules_capacity(ctx, rules, a, b, plan->figures.zones,
+                                         plan->figures.nzones, &o, out);
+        free(decls);
+        return st;
+    }
+    case PC_RULE_DUPLICATE_KEYS:
+        return pc_rules_duplicate_keys(ctx, rules, a, pr->severity, out);
+    case PC_RULE_NEAR: {
+        pc_near_opts o = {pr->severity, pr->max_distance_m,
+                          pr->distance_field, pr->ref_field,
+                          where_of(&pr->where), where_of(&pr->where2)};
+        return pc_rules_near(ctx, rules, a, b, &o, out);
+    }
+    case PC_RULE_LINES_WITHIN: {
+        pc_lines_within_opts o = {pr->severity, pr->tolerance_m,
+                                  pr->min_inside_pct, where_of(&pr->where),
+                                  where_of(&pr->where2)};
+        return pc_rules_lines_within(ctx, rules, a, b, &o, out);
+    }
+    default:
+        return pc_error(ctx, PC_ERR_INTERNAL, "not a plan figure rule");
+    }
+}
+
 static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
                           const pc_plan_rule *pr, pc_findings *out)
 {
@@ -409,7 +467,16 @@ static pc_status run_rule(pc_ctx *ctx, pc_rules *rules, const pc_plan *plan,
         return pc_rules_slivers(ctx, rules, a, &o, out);
     }
     case PC_RULE_LANDUSE:
-        return PC_OK; /* run by run_landuse */
+    case PC_RULE_UNITS_AGREE:
+    case PC_RULE_SQL:
+        return PC_OK; /* run by run_rules: they need the layers themselves */
+    case PC_RULE_FIGURES:
+    case PC_RULE_CAPACITY:
+    case PC_RULE_QUOTAS:
+    case PC_RULE_DUPLICATE_KEYS:
+    case PC_RULE_NEAR:
+    case PC_RULE_LINES_WITHIN:
+        return run_plan_figure_rule(ctx, rules, plan, pr, a, b, out);
     case PC_RULE_CORRIDOR:
     case PC_RULE_INTRUSION:
     case PC_RULE_CORRIDOR_OVERLAP:
@@ -470,6 +537,47 @@ static pc_status run_landuse(pc_ctx *ctx, const pc_plan *plan,
     return pc_check_landuse(ctx, layers[a], &areas[a], &o, out, balance);
 }
 
+/* units_agree: a feature's declared figures against each other, from the
+ * attributes alone. */
+static pc_status run_units_agree(pc_ctx *ctx, const pc_plan *plan,
+                                 const pc_plan_rule *pr, pc_layer **layers,
+                                 pc_findings *out)
+{
+    int a = pc_plan_layer_index(plan, pr->layer);
+    const pc_plan_layer *pl = &plan->layers[a];
+    pc_area_decl *decls = decls_of(pl);
+    if (!decls)
+        return PC_OOM(ctx);
+    pc_area_check check = {pl->key_field, plan->method, pl->tol, pr->severity,
+                           decls, pl->nareas};
+    pc_status st = pc_check_figures_agree(ctx, layers[a], &check, out);
+    free(decls);
+    return st;
+}
+
+/* An sql rule; the first one copies the layers into the SQL session. */
+static pc_status run_sql(pc_ctx *ctx, const pc_plan *plan,
+                         const pc_plan_rule *pr, const pc_crs *work,
+                         pc_layer **layers, pc_sql_session **session,
+                         pc_findings *out)
+{
+    if (!*session) {
+        pc_sql_source *src = calloc(plan->nlayers, sizeof *src);
+        if (!src)
+            return PC_OOM(ctx);
+        for (size_t i = 0; i < plan->nlayers; i++)
+            src[i] = (pc_sql_source){plan->layers[i].id, layers[i]};
+        pc_status st = pc_sql_session_new(ctx, work, src, plan->nlayers,
+                                          session);
+        free(src);
+        if (st != PC_OK)
+            return st;
+    }
+    pc_sql_opts o = {pr->sql_id, pr->severity, pr->layer, pr->query,
+                     plan->method};
+    return pc_sql_rule(ctx, *session, &o, out);
+}
+
 static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                            const pc_run_opts *opts, const pc_crs *work,
                            pc_layer **layers, const pc_layer_areas *areas,
@@ -485,10 +593,15 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                                 plan->layers[i].key_field, &index);
     }
     double t0 = pc_now_s();
+    pc_sql_session *sql = NULL;
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         if (plan->rules[k].kind == PC_RULE_LANDUSE)
             st = run_landuse(ctx, plan, &plan->rules[k], layers, areas, out,
                              balance);
+        else if (plan->rules[k].kind == PC_RULE_UNITS_AGREE)
+            st = run_units_agree(ctx, plan, &plan->rules[k], layers, out);
+        else if (plan->rules[k].kind == PC_RULE_SQL)
+            st = run_sql(ctx, plan, &plan->rules[k], work, layers, &sql, out);
         else
             st = run_rule(ctx, rules, plan, &plan->rules[k], out);
         pc_stage_time("rule", pc_plan_rule_name(plan->rules[k].kind), &t0);
@@ -496,6 +609,7 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
                                  plan->rules[k].line);
     }
+    pc_sql_session_free(sql);
     pc_rules_free(ctx, rules);
     pc_stage_time("free", "rules", &t0);
     return st;

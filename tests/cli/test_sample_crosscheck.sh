@@ -94,6 +94,32 @@ expected=$(sql "WITH t AS (
 got=$(sql "SELECT group_concat(feature_key, ' ') FROM (SELECT feature_key FROM o.findings WHERE rule = 'line.land_take' ORDER BY feature_key);")
 if [ -n "$expected" ] && [ "$expected" = "$got" ]; then ok; else bad "line.land_take: SQL finds '$expected', plancheck '$got'"; fi
 
+# The plan-figure rules recounted in SQL from the normalised layers.
+# key.duplicate: every copy of a key after the first.
+for l in parcels projects; do
+  expected=$(sql "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) n FROM o.$l GROUP BY code HAVING n > 1);")
+  got=$(sql "SELECT count(*) FROM o.findings WHERE rule = 'key.duplicate' AND layer = '$l';")
+  if [ -n "$expected" ] && [ "$expected" = "$got" ]; then ok; else bad "$l: SQL counts $expected repeated codes, plancheck $got key.duplicate"; fi
+done
+# area.units_disagree: the two printed figures against each other, the
+# tolerance taken on the larger one, 约 when either is approximate.
+for l in zones parcels projects; do
+  expected=$(sql "WITH t AS (
+      SELECT code, decl_area * (${factor//%U/decl_unit}) AS a, alt_area * (${factor//%U/alt_unit}) AS b,
+             coalesce(decl_aprx, 0) = 1 OR instr(coalesce(alt_text, ''), '约') > 0 AS approx
+      FROM o.$l WHERE decl_area IS NOT NULL AND alt_area IS NOT NULL)
+    SELECT group_concat(code, ' ') FROM (SELECT code FROM t WHERE a IS NOT NULL AND b IS NOT NULL AND abs(a - b) >
+      max($(tol tolerance_abs_m2), (CASE WHEN approx THEN $(tol tolerance_approx_rel_pct) ELSE $(tol tolerance_rel_pct) END) / 100.0 * max(a, b))
+      ORDER BY code);")
+  got=$(sql "SELECT group_concat(feature_key, ' ') FROM (SELECT feature_key FROM o.findings WHERE rule = 'area.units_disagree' AND layer = '$l' ORDER BY feature_key);")
+  if [ "$expected" = "$got" ]; then ok; else bad "$l: SQL finds '$expected' disagreeing, plancheck '$got'"; fi
+done
+# capacity of Z34 (灵昆作业区): the projects whose parent is Z34, by their
+# first printed figure, against its 350683 m2.
+expected=$(sql "SELECT round(sum(decl_area * (${factor//%U/decl_unit})), 3) FROM o.projects WHERE parent = 'Z34';")
+got=$(sql "SELECT round(measured_m2, 3) || ' ' || round(declared_m2, 3) FROM o.findings WHERE finding_id = 'capacity.exceeded:zones:Z34';")
+if [ "$got" = "$expected 350683.0" ]; then ok; else bad "capacity Z34: SQL sums $expected, plancheck '$got'"; fi
+
 # the JSON summary agrees with the GeoPackage
 n=$(sql "SELECT count(*) FROM o.findings;")
 if python3 - "$T/run.json" "$n" <<'PY'

@@ -350,6 +350,126 @@ static void test_line_rules(void **state)
     free(path);
 }
 
+/* The plan's own figures and the rules that use them, the SQL rules with
+ * their placeholders, and the regional rules. */
+static void test_figure_rules(void **state)
+{
+    struct fx *fx = *state;
+    char *path = write_plan(fx, "figures.yaml",
+        "plancheck: 1\n"
+        "crs: EPSG:4549\n"
+        "layers:\n"
+        "  zones: {source: z.gpkg, key: code}\n"
+        "  parcels:\n"
+        "    source: p.shp\n"
+        "    key: code\n"
+        "    declared_area:\n"
+        "      - {field: a, unit: 亩}\n"
+        "      - {field: b, unit: m2}\n"
+        "  hubs: {source: h.gpkg, key: code}\n"
+        "  lines: {source: l.gpkg, key: code}\n"
+        "figures:\n"
+        "  layer: zones\n"
+        "  zones:\n"
+        "    Z1: {area: 约65.77 平方公里, children: [Z2, Z12], source: L53}\n"
+        "    Z21:\n"
+        "      area: '1,412 亩'\n"
+        "      children: [Z21a]\n"
+        "      children_sum: false\n"
+        "      quotas:\n"
+        "        - {class: 工业用地, at_most: 约2000 亩}\n"
+        "        - {class: '0701', at_least: 10 公顷, at_most: 2600 亩}\n"
+        "rules:\n"
+        "  figures: {inside_tolerance_m2: 5}\n"
+        "  capacity: {parcels: parcels, zone_field: parent}\n"
+        "  quotas: {parcels: parcels, class_field: ydyh}\n"
+        "  duplicate_keys: {}\n"
+        "  units_agree: {severity: error}\n"
+        "  near:\n"
+        "    - {layer: hubs, target: lines, max_distance_m: 25000,\n"
+        "       where: {field: role, values: ['2+6']}}\n"
+        "  lines_within: {layer: lines, container: zones, tolerance_m: 100,\n"
+        "                 min_inside_pct: 90,\n"
+        "                 where_container: {field: member, values: [yes]}}\n"
+        "  sql:\n"
+        "    - id: big-parcels\n"
+        "      layer: parcels\n"
+        "      identifiers: {f: \"my \\\"field\"}\n"
+        "      values: {v: it's}\n"
+        "      query: SELECT code AS key FROM parcels WHERE {f} = {v} "
+        "AND x = '{{}}'\n");
+    pc_plan *plan = load_ok(fx->ctx, path);
+    const pc_plan_figures *f = &plan->figures;
+    assert_string_equal(f->layer, "zones");
+    assert_int_equal(f->nzones, 2);
+    const pc_zone_figure *z = &f->zones[0];
+    assert_string_equal(z->key, "Z1");
+    assert_int_equal(z->has_area, 1);
+    assert_true(z->area.value == 65.77);
+    assert_int_equal(z->area.unit, PC_UNIT_KM2);
+    assert_int_equal(z->area.approx, 1);
+    assert_string_equal(z->area.text, "约65.77 平方公里");
+    assert_int_equal(z->nchildren, 2);
+    assert_string_equal(z->children[1], "Z12");
+    assert_int_equal(z->children_sum, 1);
+    assert_string_equal(z->source, "L53");
+    z = &f->zones[1];
+    assert_true(z->area.value == 1412);
+    assert_int_equal(z->area.unit, PC_UNIT_MU);
+    assert_int_equal(z->area.approx, 0);
+    assert_int_equal(z->children_sum, 0);
+    assert_int_equal(z->nquotas, 2);
+    assert_string_equal(z->quotas[0].cls, "工业用地");
+    assert_int_equal(z->quotas[0].has_at_most, 1);
+    assert_int_equal(z->quotas[0].has_at_least, 0);
+    assert_int_equal(z->quotas[0].at_most.approx, 1);
+    assert_string_equal(z->quotas[1].cls, "0701");
+    assert_true(z->quotas[1].at_least.value == 10);
+    assert_int_equal(z->quotas[1].at_least.unit, PC_UNIT_HA);
+
+    /* rules run in a fixed order; per-layer rules by default only where
+     * they apply (a key; two declared figures) */
+    static const pc_rule_kind kinds[] = {
+        PC_RULE_FIGURES, PC_RULE_CAPACITY, PC_RULE_QUOTAS,
+        PC_RULE_DUPLICATE_KEYS, PC_RULE_DUPLICATE_KEYS,
+        PC_RULE_DUPLICATE_KEYS, PC_RULE_DUPLICATE_KEYS,
+        PC_RULE_UNITS_AGREE, PC_RULE_NEAR, PC_RULE_LINES_WITHIN, PC_RULE_SQL};
+    assert_int_equal(plan->nrules, sizeof kinds / sizeof kinds[0]);
+    for (size_t k = 0; k < plan->nrules; k++)
+        assert_int_equal(plan->rules[k].kind, kinds[k]);
+    const pc_plan_rule *r = &plan->rules[0];
+    assert_string_equal(r->layer, "zones");
+    assert_true(r->tolerance_m2 == 5);
+    r = &plan->rules[1];
+    assert_string_equal(r->layer, "zones");
+    assert_string_equal(r->layer2, "parcels");
+    assert_string_equal(r->zone_field, "parent");
+    assert_int_equal(r->severity, PC_SEV_WARNING);
+    r = &plan->rules[2];
+    assert_string_equal(r->field, "ydyh");
+    assert_null(r->zone_field);
+    assert_string_equal(plan->rules[3].layer, "zones");
+    assert_string_equal(plan->rules[6].layer, "lines");
+    r = &plan->rules[7];
+    assert_string_equal(r->layer, "parcels");
+    assert_int_equal(r->severity, PC_SEV_ERROR);
+    r = &plan->rules[8];
+    assert_string_equal(r->layer2, "lines");
+    assert_true(r->max_distance_m == 25000);
+    assert_string_equal(r->where.values[0], "2+6");
+    r = &plan->rules[9];
+    assert_string_equal(r->layer2, "zones");
+    assert_true(r->tolerance_m == 100 && r->min_inside_pct == 90);
+    assert_string_equal(r->where2.field, "member");
+    r = &plan->rules[10];
+    assert_string_equal(r->sql_id, "big-parcels");
+    assert_string_equal(r->layer, "parcels");
+    assert_string_equal(r->query, "SELECT code AS key FROM parcels WHERE "
+                                  "\"my \"\"field\" = 'it''s' AND x = '{}'");
+    pc_plan_free(plan);
+    free(path);
+}
+
 /* A plan given by a bare file name (no directory): sources stay relative
  * to the current directory, which is the plan's. */
 static void test_relative_plan_path(void **state)
@@ -742,6 +862,158 @@ static const struct bad_plan {
      "    layer: x\n"                 /* 5 */
      "    source:\n",                 /* 6 */
      4, 6, "source"},
+    {"figures_bad_figure.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    Z1: {area: 约六十 平方公里}\n", /* 8 */
+     8, 8, "figure as printed"},
+    {"figures_bad_unit.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    Z1: {area: 3000 acres}\n",   /* 8 */
+     8, 8, "acres"},
+    {"figures_no_unit.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    Z1: {area: 3000}\n",         /* 8 */
+     8, 8, "no unit"},
+    {"figures_cycle.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    A: {children: [B]}\n"        /* 8 */
+     "    B: {children: [C]}\n"        /* 9 */
+     "    C: {children: [A]}\n",       /* 10 */
+     8, 10, "ancestor"},
+    {"figures_self_child.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    A: {children: [A]}\n",       /* 8 */
+     8, 8, "own part"},
+    {"figures_unknown_layer.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: zz\n"                  /* 6 */
+     "  zones: {A: {area: 1 亩}}\n",   /* 7 */
+     6, 6, "zz"},
+    {"figures_empty_zone.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    A: {source: L3}\n",          /* 8 */
+     8, 8, "states nothing"},
+    {"quota_no_limit.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures:\n"                     /* 5 */
+     "  layer: z\n"                   /* 6 */
+     "  zones:\n"                     /* 7 */
+     "    A:\n"                        /* 8 */
+     "      quotas:\n"                 /* 9 */
+     "        - {class: 1001}\n",       /* 10 */
+     10, 10, "at_most"},
+    {"capacity_no_figures.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  capacity: {parcels: z}\n",     /* 6 */
+     6, 6, "figures"},
+    {"quotas_no_class.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "figures: {layer: z, zones: {A: {area: 1 亩}}}\n" /* 5 */
+     "rules:\n"                       /* 6 */
+     "  quotas: {parcels: z}\n",       /* 7 */
+     7, 7, "class_field"},
+    {"units_agree_one_figure.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  units_agree: {layers: [z]}\n", /* 6 */
+     6, 6, "two"},
+    {"sql_no_id.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  sql: {query: SELECT 1 AS key}\n", /* 6 */
+     6, 6, "id"},
+    {"sql_bad_placeholder.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  sql:\n"                       /* 6 */
+     "    - id: x\n"                   /* 7 */
+     "      query: SELECT {nope} AS key\n", /* 8 */
+     8, 8, "nope"},
+    {"sql_same_id.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  sql:\n"                       /* 6 */
+     "    - {id: x, query: SELECT 1 AS key}\n" /* 7 */
+     "    - {id: x, query: SELECT 2 AS key}\n", /* 8 */
+     8, 8, "twice"},
+    {"near_no_distance.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  near: {layer: z, target: z}\n", /* 6 */
+     6, 6, "max_distance_m"},
+    {"lines_within_no_container.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z: {source: z.gpkg, key: code}\n" /* 4 */
+     "rules:\n"                       /* 5 */
+     "  lines_within: {layer: z}\n",   /* 6 */
+     6, 6, "container"},
     {"empty.yaml", "", 1, 1, NULL},
     {"top_level_list.yaml",
      "- plancheck: 1\n"
@@ -849,6 +1121,7 @@ int main(void)
         T(test_defaults),
         T(test_accepted),
         T(test_line_rules),
+        T(test_figure_rules),
         T(test_relative_plan_path),
         T(test_broken_plans),
         T(test_yaml_syntax_error_line),
