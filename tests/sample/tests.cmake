@@ -5,7 +5,7 @@ add_test(NAME sample.reproducible
 add_test(NAME sample.jinliwen.reproducible
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_jinliwen_reproducible.sh ${PROJECT_SOURCE_DIR})
 
-# Both sample plans end to end: their findings, id by id.
+# The sample plans end to end: their findings, id by id.
 add_test(NAME sample.findings
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/sample/check_sample_findings.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
