@@ -860,11 +860,16 @@ def expected(cities, counties, lines, hubs):
                              (p, ds[:2]))
         return ds[0]
 
-    # validity: hubs without geometry (the other layers are valid by
-    # construction, see check()).
+    # validity (cities, counties), overlap, gaps, containment: nothing, by
+    # construction (check()).  sql.hub_city: each hub in its city, also by
+    # construction; sql.no_geometry: hubs without geometry.
     for h in HUBS:
-        if H[h["code"]] is None:
-            found.append("validity.null:hubs:%s" % h["code"])
+        p = H[h["code"]]
+        if p is None:
+            found.append("sql.no_geometry:hubs:%s" % h["code"])
+        elif not inside(p, C[h["city"]]):
+            found.append("sql.hub_city:hubs:%s:cities:%s" % (h["code"],
+                                                            h["city"]))
     # near R01: 2+6 hubs and port areas within 25 km of the 金丽温 network.
     network = [d["code"] for d in LINES if d["network"] == "金丽温"]
     report.append("R01 (network %s, %d m):" % (",".join(network), R01_MAX_M))
