@@ -1,5 +1,9 @@
 /* validity.c: check stage: GEOS validity of every feature, NULL and empty
- * geometries, rings GEOS cannot build; optional MakeValid repair. */
+ * geometries, rings GEOS cannot build, geometries of the wrong kind for
+ * the layer; optional MakeValid repair of polygons. A layer's kind comes
+ * from its declared geometry type: a line or point layer expects lines or
+ * points, a polygon layer (or one that declares none) polygons, a mixed
+ * layer takes any. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +17,7 @@ struct validity_job {
     pc_rules *r;
     struct rlayer *l;
     const pc_validity_opts *opts;
+    pc_geom_class expect; /* what the layer's features must be */
 };
 
 static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
@@ -46,13 +51,23 @@ static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
             snprintf(msg, sizeof msg, "empty geometry");
         } else {
             int t = GEOSGeomTypeId_r(h, f->geom);
-            if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
-                fd.rule = "validity.not_polygon";
-                snprintf(msg, sizeof msg, "a %s where polygons are expected",
-                         t == GEOS_POINT || t == GEOS_MULTIPOINT ? "point"
-                         : t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING
-                             ? "line"
-                             : "geometry collection");
+            pc_geom_class got =
+                t == GEOS_POINT || t == GEOS_MULTIPOINT ? PC_GEOM_POINT
+                : t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING ||
+                        t == GEOS_LINEARRING
+                    ? PC_GEOM_LINE
+                : t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON ? PC_GEOM_POLYGON
+                                                              : PC_GEOM_MIXED;
+            static const char *const names[] = {
+                [PC_GEOM_POINT] = "point", [PC_GEOM_LINE] = "line",
+                [PC_GEOM_POLYGON] = "polygon",
+                [PC_GEOM_MIXED] = "geometry collection"};
+            if (got != job->expect && job->expect != PC_GEOM_MIXED) {
+                fd.rule = job->expect == PC_GEOM_POLYGON
+                              ? "validity.not_polygon"
+                              : "validity.wrong_type";
+                snprintf(msg, sizeof msg, "a %s where %ss are expected",
+                         names[got], names[job->expect]);
             } else {
                 char *reason = NULL;
                 GEOSGeometry *where = NULL;
@@ -71,7 +86,7 @@ static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
                     GEOSFree_r(h, reason);
                 if (where)
                     GEOSGeom_destroy_r(h, where);
-                if (job->opts->repair) {
+                if (job->opts->repair && got == PC_GEOM_POLYGON) {
                     GEOSGeometry *fixed = GEOSMakeValid_r(h, f->geom);
                     fixed = pc_polygonal_part(h, fixed);
                     if (fixed) {
@@ -103,7 +118,9 @@ pc_status pc_rules_validity(pc_ctx *ctx, pc_rules *r, int layer,
         if (!l->invalid)
             return PC_OOM(ctx);
     }
-    struct validity_job job = {r, l, opts};
+    pc_geom_class c = l->layer->geom_class;
+    struct validity_job job = {r, l, opts,
+                               c == PC_GEOM_NONE ? PC_GEOM_POLYGON : c};
     pc_status st = pc_parallel(ctx, l->layer->nfeatures, r->threads,
                                validity_chunk, &job, r->progress,
                                r->progress_arg, "validity", out);

@@ -1460,6 +1460,42 @@ static void test_validity(void **state)
     report();
 }
 
+/* A line layer expects lines: a polygon or a point in it is the wrong
+ * kind, a line GEOS finds invalid (one distinct point) is invalid; a mixed
+ * layer takes every kind. */
+static void test_validity_lines(void **state)
+{
+    struct fx *fx = *state;
+    static const struct feat fs[] = {
+        {"road", "LINESTRING(0 0,100 0,100 50)", 0},
+        {"multi", "MULTILINESTRING((0 10,50 10),(60 10,90 10))", 0},
+        {"square", SQ_A, 0},
+        {"point", "POINT(1 2)", 0},
+        {"stub", "LINESTRING(5 5,5 5)", 0},
+        {0, 0, 0}};
+    for (int mixed = 0; mixed <= 1; mixed++) {
+        pc_layer *l = build(fx->ctx, "roads", fs, 16);
+        l->geom_class = mixed ? PC_GEOM_MIXED : PC_GEOM_LINE;
+        pc_findings f = {0};
+        run_validity(fx, l, 0, 0, 1, &f);
+        char buf[2048];
+        dump(&f, buf, sizeof buf);
+        EXPECT((find(&f, "validity.wrong_type", "square", NULL) != NULL) ==
+                   !mixed, "square, mixed %d: %s", mixed, buf);
+        EXPECT((find(&f, "validity.wrong_type", "point", NULL) != NULL) ==
+                   !mixed, "point, mixed %d: %s", mixed, buf);
+        const pc_finding *x = find(&f, "validity.wrong_type", "square", NULL);
+        EXPECT(!x || tu_contains(x->message, "a polygon where lines are "
+                                             "expected"), "message: %s", buf);
+        EXPECT(find(&f, "validity.invalid", "stub", NULL), "stub: %s", buf);
+        EXPECT(f.n == (mixed ? 1u : 3u), "%zu findings, mixed %d: %s", f.n,
+               mixed, buf);
+        pc_findings_clear(fx->ctx, &f);
+        pc_layer_free(fx->ctx, l);
+    }
+    report();
+}
+
 static void test_validity_repair(void **state)
 {
     struct fx *fx = *state;
@@ -1831,6 +1867,7 @@ int main(int argc, char **argv)
         T(test_containment_key_field),
         T(test_containment_any),
         T(test_validity),
+        T(test_validity_lines),
         T(test_validity_repair),
         T(test_slivers),
         T(test_determinism),
