@@ -789,13 +789,6 @@ static pc_status read_result(pc_ctx *ctx, struct run *r, OGRLayerH res,
     r->c.message = col_index(d, "message");
     r->c.value = col_index(d, "value");
     r->c.fid = col_index(d, "fid");
-    /* GDAL types a computed column from its first row: a NULL geometry
-     * there makes the whole column text, and every geometry is lost */
-    if (OGR_FD_GetGeomFieldCount(d) == 0 && col_index(d, "geometry") >= 0)
-        pc_warn(ctx, "sql rule %s: GDAL did not take column 'geometry' for "
-                "a geometry (is it NULL in the first row?); the findings "
-                "have none: order the rows so that one with a geometry "
-                "comes first", id);
     pc_status st = PC_OK;
     OGRFeatureH row;
     size_t n = 0;
@@ -804,6 +797,15 @@ static pc_status read_result(pc_ctx *ctx, struct run *r, OGRLayerH res,
         st = add_row(ctx, r, row, ++n);
         OGR_F_Destroy(row);
     }
+    /* GDAL types a computed column from its first row: a NULL geometry
+     * there makes the whole column text, and every geometry is lost (with
+     * no rows, nothing is lost) */
+    if (n > 0 && OGR_FD_GetGeomFieldCount(d) == 0 &&
+        col_index(d, "geometry") >= 0)
+        pc_warn(ctx, "sql rule %s: GDAL did not take column 'geometry' for "
+                "a geometry (is it NULL in the first row?); the findings "
+                "have none: order the rows so that one with a geometry "
+                "comes first", id);
     /* SQLite reports errors of later rows (a SpatiaLite exception, say)
      * only through GDAL's error handler */
     if (st == PC_OK && m->failures)

@@ -592,6 +592,14 @@ static void test_computed_geometry(void **state)
     assert_near(find_key(&fx->out, "11")->measured_m2, 8000, 1e-6);
     assert_near(find_key(&fx->out, "12")->measured_m2, 1200, 1e-6);
     assert_non_null(find_key(&fx->out, "12")->geom);
+
+    /* no rows: nothing is lost, nothing to warn about */
+    pc_findings_clear(ctx, &fx->out);
+    o = opts("none", "SELECT rowid AS key, CASE WHEN rowid = 10 THEN NULL "
+             "ELSE geometry END AS geometry FROM parcels WHERE rowid < 0");
+    run_ok(fx, &o);
+    assert_int_equal(fx->out.n, 0);
+    assert_int_equal(pc_ctx_warning_count(ctx), w0 + 1);
 }
 
 static size_t count_rows(struct fx *fx, const char *table_query)
