@@ -860,13 +860,14 @@ def expected(cities, counties, lines, hubs):
                              (p, ds[:2]))
         return ds[0]
 
-    # validity (cities, counties), overlap, gaps, containment: nothing, by
-    # construction (check()).  sql.hub_city: each hub in its city, also by
-    # construction; sql.no_geometry: hubs without geometry.
+    # validity (cities, counties, lines, hubs), overlap, gaps, containment:
+    # nothing, by construction (check()), but validity.null for the hubs
+    # without geometry.  sql.hub_city: each hub in its city, also by
+    # construction.
     for h in HUBS:
         p = H[h["code"]]
         if p is None:
-            found.append("sql.no_geometry:hubs:%s" % h["code"])
+            found.append("validity.null:hubs:%s" % h["code"])
         elif not inside(p, C[h["city"]]):
             found.append("sql.hub_city:hubs:%s:cities:%s" % (h["code"],
                                                             h["city"]))
