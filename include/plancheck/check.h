@@ -95,9 +95,10 @@ typedef struct pc_validity_opts {
 /* validity.invalid (point at the problem, GEOS reason), validity.null,
  * validity.empty, validity.unbuildable (rings GEOS cannot build, e.g. two
  * points), validity.not_polygon (a point or line in a polygon layer),
- * validity.wrong_type (a polygon or point in a line layer, and so on: the
- * layer's declared geometry type says what it holds; a mixed layer takes
- * any). Run it before the other rules of a layer:
+ * validity.wrong_type (a polygon or point in a layer declared as lines,
+ * or anything but points in a point layer; a layer declared otherwise,
+ * mixed included, expects polygons). Run it before the other rules of a
+ * layer:
  * they treat invalid features as "GEOS decides" and use repairs. */
 pc_status pc_rules_validity(pc_ctx *ctx, pc_rules *rules, int layer,
                             const pc_validity_opts *opts, pc_findings *out);

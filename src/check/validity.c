@@ -1,9 +1,10 @@
 /* validity.c: check stage: GEOS validity of every feature, NULL and empty
  * geometries, rings GEOS cannot build, geometries of the wrong kind for
  * the layer; optional MakeValid repair of polygons. A layer's kind comes
- * from its declared geometry type: a line or point layer expects lines or
- * points, a polygon layer (or one that declares none) polygons, a mixed
- * layer takes any. */
+ * from its declared geometry type: a layer declared as lines or points
+ * expects lines or points; any other (polygons, none, or mixed, as GDAL
+ * says of a GeoJSON file with a stray point) expects polygons, which is
+ * what most rules need. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
                 [PC_GEOM_POINT] = "point", [PC_GEOM_LINE] = "line",
                 [PC_GEOM_POLYGON] = "polygon",
                 [PC_GEOM_MIXED] = "geometry collection"};
-            if (got != job->expect && job->expect != PC_GEOM_MIXED) {
+            if (got != job->expect) {
                 fd.rule = job->expect == PC_GEOM_POLYGON
                               ? "validity.not_polygon"
                               : "validity.wrong_type";
@@ -120,7 +121,9 @@ pc_status pc_rules_validity(pc_ctx *ctx, pc_rules *r, int layer,
     }
     pc_geom_class c = l->layer->geom_class;
     struct validity_job job = {r, l, opts,
-                               c == PC_GEOM_NONE ? PC_GEOM_POLYGON : c};
+                               c == PC_GEOM_LINE || c == PC_GEOM_POINT
+                                   ? c
+                                   : PC_GEOM_POLYGON};
     pc_status st = pc_parallel(ctx, l->layer->nfeatures, r->threads,
                                validity_chunk, &job, r->progress,
                                r->progress_arg, "validity", out);
