@@ -143,47 +143,6 @@ static pc_status cont_chunk(pc_ctx *ctx, int worker, size_t first,
     return st;
 }
 
-struct keyed {
-    const char *key;
-    uint32_t index;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    if (!x->key || !y->key)
-        return (x->key != NULL) - (y->key != NULL);
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* Container keys of layer c, sorted, for lookups by the reference field. */
-static pc_status key_table(pc_ctx *ctx, const struct rlayer *c,
-                           struct keyed **out, char **store)
-{
-    size_t n = c->layer->nfeatures;
-    struct keyed *t = malloc((n ? n : 1) * sizeof *t);
-    char *s = malloc((n ? n : 1) * 256);
-    if (!t || !s) {
-        free(t);
-        free(s);
-        return PC_OOM(ctx);
-    }
-    for (size_t k = 0; k < n; k++) {
-        t[k].key = pc_rules_key(c, k, s + 256 * k, 256);
-        t[k].index = (uint32_t)k;
-    }
-    qsort(t, n, sizeof *t, cmp_keyed);
-    *out = t;
-    *store = s;
-    return PC_OK;
-}
-
-static int cmp_key_only(const void *key, const void *elem)
-{
-    return strcmp(key, ((const struct keyed *)elem)->key);
-}
-
 pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
                                int container, const pc_containment_opts *opts,
                                pc_findings *out)
@@ -198,8 +157,7 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
     size_t *cand_start = malloc((n + 1) * sizeof *cand_start);
     uint32_t *cand = NULL;
-    struct keyed *table = NULL;
-    char *store = NULL;
+    pc_key_table keys = {0};
     size_t norder = 0, ncand = 0, from = out->n;
     if (!order || !cand_start) {
         st = PC_OOM(ctx);
@@ -215,7 +173,7 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
                           l->layer->source_layer, opts->ref_field);
             goto done;
         }
-        if ((st = key_table(ctx, c, &table, &store)) != PC_OK)
+        if ((st = pc_rules_key_table(ctx, c, &keys)) != PC_OK)
             goto done;
         /* Each feature's container by a lookup in the (small) sorted key
          * table; then the features grouped by container with a counting
@@ -237,8 +195,9 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
             const pc_value *v = &l->layer->features[i].values[rf];
             const char *t = pc_value_text(l->layer, (size_t)rf, v, buf,
                                           sizeof buf);
-            const struct keyed *hit =
-                t ? bsearch(t, table, nc, sizeof *table, cmp_key_only) : NULL;
+            /* the first container with that key */
+            const struct pc_key_entry *hit =
+                t ? pc_key_table_find(&keys, t, NULL) : NULL;
             if (!hit) {
                 char key[256], msg[512], rule[96];
                 snprintf(rule, sizeof rule, "%s.no_container", opts->rule);
@@ -254,9 +213,7 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
                 st = pc_findings_add(ctx, out, &fd);
                 continue;
             }
-            while (hit > table && strcmp((hit - 1)->key, hit->key) == 0)
-                hit--; /* the first container with that key */
-            group[i] = (uint32_t)(hit - table);
+            group[i] = (uint32_t)(hit - keys.items);
             count[group[i] + 1]++;
         }
         for (size_t g = 0; g < nc; g++)
@@ -272,11 +229,11 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
                 slot[count[group[i]]++] = (uint32_t)i; /* stable */
         for (size_t k = 0; k < ngrouped && st == PC_OK; k++) {
             uint32_t i = slot[k];
-            const struct keyed *hit = table + group[i];
+            const struct pc_key_entry *hit = keys.items + group[i];
             order[norder] = i;
             cand_start[norder++] = ncand;
-            for (const struct keyed *e = hit;
-                 e < table + nc && strcmp(e->key, hit->key) == 0; e++) {
+            for (const struct pc_key_entry *e = hit;
+                 e < keys.items + nc && strcmp(e->key, hit->key) == 0; e++) {
                 if (ncand == cap) {
                     uint32_t *more = realloc(cand, 2 * cap * sizeof *more);
                     if (!more) {
@@ -329,7 +286,6 @@ done:
     free(order);
     free(cand_start);
     free(cand);
-    free(table);
-    free(store);
+    pc_key_table_free(&keys);
     return st;
 }

@@ -959,45 +959,14 @@ done:
 
 /* ---- connectivity -------------------------------------------------------- */
 
-struct keyed {
-    const char *key;
-    uint32_t index;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 struct conn_job {
     struct rlayer *l, *t;
     const pc_connectivity_opts *o;
     const uint8_t *mask;
     int ff, tf;                 /* from and to fields, -1: none */
-    const struct keyed *table;  /* keys of t, sorted */
-    size_t ntable;
+    const pc_key_table *keys;   /* keys of t */
     GEOSSTRtree *tree;          /* lines of l (item 2i+1) and t (2i+2) */
 };
-
-/* The features of t with key `ref`: [*lo, *hi) in the table. */
-static void key_range(const struct conn_job *job, const char *ref, size_t *lo,
-                      size_t *hi)
-{
-    size_t a = 0, b = job->ntable;
-    while (a < b) {
-        size_t m = (a + b) / 2;
-        if (strcmp(job->table[m].key, ref) < 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    while (b < job->ntable && strcmp(job->table[b].key, ref) == 0)
-        b++;
-    *hi = b;
-}
 
 /* The finding about one end of line i, located at the end point. */
 static pc_finding end_finding(pc_ctx *ctx, const struct conn_job *job,
@@ -1028,9 +997,9 @@ static pc_status check_ref(pc_ctx *ctx, const struct conn_job *job, size_t i,
     if (!ref || !*ref)
         return PC_OK;
     const char *field = layer->fields[fi].name;
-    size_t lo, hi;
-    key_range(job, ref, &lo, &hi);
-    if (lo == hi) {
+    size_t nhit;
+    const struct pc_key_entry *hit = pc_key_table_find(job->keys, ref, &nhit);
+    if (!hit) {
         pc_finding fd = end_finding(ctx, job, i, "line.unknown_ref",
                                     job->o->severity, key, x, y);
         fd.field = (char *)field;
@@ -1041,14 +1010,14 @@ static pc_status check_ref(pc_ctx *ctx, const struct conn_job *job, size_t i,
         return pc_findings_add(ctx, out, &fd);
     }
     double best = INFINITY;
-    size_t near = job->table[lo].index;
-    for (size_t k = lo; k < hi; k++) {
-        uint32_t t = job->table[k].index;
+    size_t near = hit[0].index;
+    for (size_t k = 0; k < nhit; k++) {
+        uint32_t t = hit[k].index;
         const GEOSGeometry *g = job->t->layer->features[t].geom;
         double d = g ? point_distance(h, x, y, g) : INFINITY;
         if (d < best) {
             best = d;
-            near = job->table[k].index;
+            near = hit[k].index;
         }
     }
     if (best <= job->o->snap_m)
@@ -1150,11 +1119,9 @@ pc_status pc_rules_connectivity(pc_ctx *ctx, pc_rules *r, int layer,
 {
     struct rlayer *l = &r->layers[layer], *t = &r->layers[target];
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    struct conn_job job = {l, t, o, NULL, -1, -1, NULL, 0, NULL};
+    struct conn_job job = {l, t, o, NULL, -1, -1, NULL, NULL};
     uint8_t *mask = NULL;
-    struct keyed *table = NULL;
-    char *store = NULL;
-    size_t nt = t->layer->nfeatures;
+    pc_key_table keys = {0};
     pc_status st;
     if ((st = need_field(ctx, l, o->from_field, "connectivity rule's "
                          "from_field", &job.ff)) != PC_OK ||
@@ -1164,19 +1131,9 @@ pc_status pc_rules_connectivity(pc_ctx *ctx, pc_rules *r, int layer,
         goto done;
     job.mask = mask;
     /* the target's keys, sorted, for the from/to lookups */
-    table = malloc((nt ? nt : 1) * sizeof *table);
-    store = malloc((nt ? nt : 1) * 256);
-    if (!table || !store) {
-        st = PC_OOM(ctx);
+    if ((st = pc_rules_key_table(ctx, t, &keys)) != PC_OK)
         goto done;
-    }
-    for (size_t k = 0; k < nt; k++) {
-        table[k].key = pc_rules_key(t, k, store + 256 * k, 256);
-        table[k].index = (uint32_t)k;
-    }
-    qsort(table, nt, sizeof *table, cmp_keyed);
-    job.table = table;
-    job.ntable = nt;
+    job.keys = &keys;
     if (o->dangles) {
         if (!(job.tree = GEOSSTRtree_create_r(h, 10))) {
             st = PC_OOM(ctx);
@@ -1201,8 +1158,7 @@ pc_status pc_rules_connectivity(pc_ctx *ctx, pc_rules *r, int layer,
 done:
     if (job.tree)
         GEOSSTRtree_destroy_r(h, job.tree);
-    free(table);
-    free(store);
+    pc_key_table_free(&keys);
     free(mask);
     return st;
 }

@@ -70,19 +70,6 @@ static const char *metres(double v, char *buf, size_t n)
 /* Allowed distances may be printed with their unit (figure.h). */
 static const char *const metre_suffixes[] = {"m", "M", "米", NULL};
 
-struct keyed {
-    const char *key;
-    uint32_t index;
-};
-
-/* Key table order: by key, then by feature. */
-static int cmp_keyed(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 /* A target feature as an STRtree item; the query is an item too, with
  * index SIZE_MAX, so the distance callback takes its arguments in either
  * order. */
@@ -97,28 +84,9 @@ struct near_job {
     const uint8_t *mask, *tmask; /* where, where_target; NULL: all */
     int df, rf;                  /* distance and ref fields, -1: none */
     int self;                    /* layer == target */
-    const struct keyed *table;   /* keys of every target feature, sorted */
-    size_t ntable;
+    const pc_key_table *keys;    /* keys of every target feature */
     GEOSSTRtree *tree;           /* over targets; NULL when there are none */
 };
-
-/* The target features with key `ref`: [*lo, *hi) in the table. */
-static void key_range(const struct near_job *job, const char *ref, size_t *lo,
-                      size_t *hi)
-{
-    size_t a = 0, b = job->ntable;
-    while (a < b) {
-        size_t m = (a + b) / 2;
-        if (strcmp(job->table[m].key, ref) < 0)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    while (b < job->ntable && strcmp(job->table[b].key, ref) == 0)
-        b++;
-    *hi = b;
-}
 
 /* What the nearest-neighbour search measures from: the query geometry,
  * and the feature that may not be its own nearest (SIZE_MAX: none). */
@@ -368,12 +336,12 @@ static pc_status check_named(pc_ctx *ctx, const struct near_job *job,
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
     const pc_feature *f = &job->l->layer->features[i];
-    size_t lo, hi, counting = 0, best_j = SIZE_MAX;
+    size_t nhit, counting = 0, best_j = SIZE_MAX;
     double best = INFINITY;
     int failed = 0;
-    key_range(job, name, &lo, &hi);
-    for (size_t k = lo; k < hi; k++) {
-        size_t j = job->table[k].index;
+    const struct pc_key_entry *hit = pc_key_table_find(job->keys, name, &nhit);
+    for (size_t k = 0; k < nhit; k++) {
+        size_t j = hit[k].index;
         if (job->tmask && !job->tmask[j])
             continue;
         counting++;
@@ -403,7 +371,7 @@ static pc_status check_named(pc_ctx *ctx, const struct near_job *job,
     fd.key2 = (char *)name;
     fd.field = (char *)job->o->ref_field;
     fd.message = msg;
-    if (lo == hi)
+    if (nhit == 0)
         snprintf(msg, sizeof msg, "%s %s names '%s' in field %s, which is not "
                  "a feature of %s", job->l->id, key, name, job->o->ref_field,
                  job->t->id);
@@ -552,10 +520,8 @@ pc_status pc_rules_near(pc_ctx *ctx, pc_rules *r, int layer, int target,
     struct near_job job = {.l = l, .t = t, .o = o, .df = -1, .rf = -1,
                            .self = layer == target};
     uint8_t *mask = NULL, *tmask = NULL;
-    struct keyed *table = NULL;
+    pc_key_table keys = {0};
     struct target *targets = NULL;
-    char *store = NULL;
-    size_t nt = t->layer->nfeatures;
     pc_status st;
     if (!(o->max_distance_m >= 0) || !isfinite(o->max_distance_m))
         return pc_error(ctx, PC_ERR_USAGE, "near rule on %s: max_distance_m "
@@ -574,19 +540,9 @@ pc_status pc_rules_near(pc_ctx *ctx, pc_rules *r, int layer, int target,
     if (job.rf >= 0) {
         /* every target's key, sorted: a key the filter leaves out is
          * told apart from one that names nothing */
-        table = malloc((nt ? nt : 1) * sizeof *table);
-        store = malloc((nt ? nt : 1) * 256);
-        if (!table || !store) {
-            st = PC_OOM(ctx);
+        if ((st = pc_rules_key_table(ctx, t, &keys)) != PC_OK)
             goto done;
-        }
-        for (size_t k = 0; k < nt; k++) {
-            table[k].key = pc_rules_key(t, k, store + 256 * k, 256);
-            table[k].index = (uint32_t)k;
-        }
-        qsort(table, nt, sizeof *table, cmp_keyed);
-        job.table = table;
-        job.ntable = nt;
+        job.keys = &keys;
     }
     if ((st = target_tree(ctx, &job, &targets)) != PC_OK)
         goto done;
@@ -596,8 +552,7 @@ done:
     if (job.tree)
         GEOSSTRtree_destroy_r(h, job.tree);
     free(targets);
-    free(table);
-    free(store);
+    pc_key_table_free(&keys);
     free(mask);
     free(tmask);
     return st;

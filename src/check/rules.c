@@ -170,6 +170,69 @@ const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf,
     return pc_feature_key(l->layer, l->key, i, buf, n);
 }
 
+/* Key order, NULL before any key. */
+static int key_cmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_key_entry(const void *pa, const void *pb)
+{
+    const struct pc_key_entry *a = pa, *b = pb;
+    int c = key_cmp(a->key, b->key);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+pc_status pc_rules_key_table(pc_ctx *ctx, const struct rlayer *l,
+                             pc_key_table *t)
+{
+    size_t n = l->layer->nfeatures;
+    t->items = malloc((n ? n : 1) * sizeof *t->items);
+    t->store = malloc((n ? n : 1) * 256);
+    t->n = 0;
+    if (!t->items || !t->store) {
+        pc_key_table_free(t);
+        return PC_OOM(ctx);
+    }
+    for (size_t k = 0; k < n; k++) {
+        t->items[k].key = pc_rules_key(l, k, t->store + 256 * k, 256);
+        t->items[k].index = (uint32_t)k;
+    }
+    qsort(t->items, n, sizeof *t->items, cmp_key_entry);
+    t->n = n;
+    return PC_OK;
+}
+
+const struct pc_key_entry *pc_key_table_find(const pc_key_table *t,
+                                             const char *key, size_t *count)
+{
+    size_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_cmp(t->items[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < t->n && key_cmp(t->items[end].key, key) == 0)
+        end++;
+    if (count)
+        *count = end - lo;
+    return end > lo ? t->items + lo : NULL;
+}
+
+void pc_key_table_free(pc_key_table *t)
+{
+    free(t->items);
+    free(t->store);
+    t->items = NULL;
+    t->store = NULL;
+    t->n = 0;
+}
+
 void pc_rules_pair_keys(pc_finding *fd, const struct rlayer *la, size_t i,
                         const struct rlayer *lb, size_t j, int self, char *ka,
                         char *kb, size_t n)

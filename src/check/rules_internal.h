@@ -40,6 +40,30 @@ pc_status pc_rules_need_pairs(pc_ctx *ctx, pc_rules *r, int a, int b,
                               const pc_pairs **out);
 void pc_rules_forget_layer(pc_rules *r, int i);
 const char *pc_rules_key(const struct rlayer *l, size_t i, char *buf, size_t n);
+
+/* A layer's keys (as pc_rules_key writes them, 255 bytes at most) sorted
+ * by key, then by feature: for the rules that look features up by a key
+ * another layer names. */
+struct pc_key_entry {
+    const char *key;
+    uint32_t index;        /* the feature */
+};
+
+typedef struct {
+    struct pc_key_entry *items;
+    size_t n;
+    char *store;           /* the keys, 256 bytes per feature */
+} pc_key_table;
+
+/* The key table of every feature of l; free it with pc_key_table_free. */
+pc_status pc_rules_key_table(pc_ctx *ctx, const struct rlayer *l,
+                             pc_key_table *t);
+/* The first entry with this key, or NULL; the entries with the same key
+ * follow it, in feature order. With count, how many hold the key. */
+const struct pc_key_entry *pc_key_table_find(const pc_key_table *t,
+                                             const char *key, size_t *count);
+/* Frees what the table owns; a zeroed table is a no-op. */
+void pc_key_table_free(pc_key_table *t);
 /* Fills the pair part of a finding (keys written into ka, kb of size n);
  * within one layer (self) the smaller key comes first, so the id does not
  * depend on FIDs. */

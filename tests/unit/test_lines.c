@@ -19,102 +19,10 @@
 #include "plancheck/check.h"
 #include "plancheck/findings.h"
 
-#define X0 580000.0
-#define Y0 3093000.0
-
-/* ---- collected expectations -------------------------------------------- */
-
-static char g_err[16384];
-static size_t g_nerr;
-
-static void expect_failed(int line, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void expect_failed(int line, const char *fmt, ...)
-{
-    size_t len = strlen(g_err);
-    g_nerr++;
-    if (len + 200 >= sizeof g_err)
-        return;
-    len += (size_t)snprintf(g_err + len, sizeof g_err - len, "  line %d: ",
-                            line);
-    va_list ap;
-    va_start(ap, fmt);
-    len += (size_t)vsnprintf(g_err + len, sizeof g_err - len, fmt, ap);
-    va_end(ap);
-    if (len + 1 < sizeof g_err) {
-        g_err[len] = '\n';
-        g_err[len + 1] = '\0';
-    }
-}
-
-#define EXPECT(cond, ...)                                                    \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            expect_failed(__LINE__, __VA_ARGS__);                            \
-    } while (0)
-
-static void report(void)
-{
-    if (g_nerr)
-        fail_msg("%zu expectation(s) failed:\n%s", g_nerr, g_err);
-}
-
-/* ---- fixture ------------------------------------------------------------- */
-
-struct fx {
-    pc_ctx *ctx;
-    pc_crs *crs;
-};
-
-static int setup(void **state)
-{
-    struct fx *fx = calloc(1, sizeof *fx);
-    if (!fx || !(fx->ctx = pc_ctx_new()))
-        return -1;
-    pc_ctx_set_quiet(fx->ctx, 1);
-    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
-        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
-        return -1;
-    }
-    g_err[0] = '\0';
-    g_nerr = 0;
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    if (!fx)
-        return 0;
-    pc_crs_free(fx->crs);
-    pc_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
+#define X0 TU_X0
+#define Y0 TU_Y0
 
 /* ---- hand-built layers --------------------------------------------------- */
-
-static int shift_xy(double *x, double *y, void *arg)
-{
-    (void)arg;
-    *x += X0;
-    *y += Y0;
-    return 1;
-}
-
-/* Local WKT to a GEOS geometry at x 580000, y 3093000. */
-static GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
-{
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
-    if (!g)
-        fail_msg("bad WKT in test: %s", wkt);
-    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_xy, NULL);
-    GEOSGeom_destroy_r(h, g);
-    assert_non_null(s);
-    return s;
-}
 
 /* A line (or any feature) of a line layer: every attribute is text, NULL
  * when not given. wkt NULL: a NULL geometry. */
@@ -181,7 +89,7 @@ static pc_layer *poly_layer(pc_ctx *ctx, const char *name, const struct pf *fs,
 
 /* ---- sessions and findings ----------------------------------------------- */
 
-static pc_rules *session_m(struct fx *fx, int threads, pc_area_method m)
+static pc_rules *session_m(struct tu_fx *fx, int threads, pc_area_method m)
 {
     pc_rules *r = NULL;
     if (pc_rules_new(fx->ctx, fx->crs, m, threads, NULL, NULL, &r) != PC_OK)
@@ -189,38 +97,17 @@ static pc_rules *session_m(struct fx *fx, int threads, pc_area_method m)
     return r;
 }
 
-static pc_rules *session(struct fx *fx, int threads)
+static pc_rules *session(struct tu_fx *fx, int threads)
 {
     return session_m(fx, threads, PC_AREA_PLANAR);
 }
 
-static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id)
+static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id)
 {
     int index = -1;
     if (pc_rules_add_layer(fx->ctx, r, l, id, "code", &index) != PC_OK)
         fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
     return index;
-}
-
-#define RULE_OK(fx, call)                                                    \
-    do {                                                                     \
-        pc_status st_ = (call);                                              \
-        if (st_ != PC_OK)                                                    \
-            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
-                     pc_ctx_error((fx)->ctx));                               \
-    } while (0)
-
-static int streq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static size_t count_rule(const pc_findings *f, const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->n; i++)
-        n += streq(f->items[i].rule, rule);
-    return n;
 }
 
 /* The finding of `rule` about key (and key2 / field when not NULL). */
@@ -261,7 +148,7 @@ static pc_corridor_opts corridor_opts(void)
 
 /* Builds the corridors of `lines` (ids "roads") in a fresh session with the
  * options o, appending the findings (finished) to out. */
-static void run_corridor(struct fx *fx, const struct lf *fs, size_t n,
+static void run_corridor(struct tu_fx *fx, const struct lf *fs, size_t n,
                          const pc_corridor_opts *o, int threads,
                          pc_area_method m, pc_findings *out)
 {
@@ -366,7 +253,7 @@ static const struct area_case area_cases[] = {
 
 static void test_corridor_area(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     for (size_t c = 0; c < sizeof area_cases / sizeof area_cases[0]; c++) {
         const struct area_case *ac = &area_cases[c];
@@ -424,7 +311,7 @@ static void test_corridor_area(void **state)
  * meridian (Gauss-Krüger scale factor > 1 off it), never equal. */
 static void test_corridor_area_ellipsoidal(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct lf fs[] = {{.key = "R", .wkt = "LINESTRING(0 0,1000 0)",
                        .width = "40", .take = "0", .unit = "m2"}};
     pc_corridor_opts o = corridor_opts();
@@ -478,7 +365,7 @@ static const struct take_case take_cases[] = {
 
 static void test_land_take(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     for (size_t c = 0; c < sizeof take_cases / sizeof take_cases[0]; c++) {
         const struct take_case *tc = &take_cases[c];
         struct lf fs[] = {{.key = "R", .wkt = "LINESTRING(0 0,100 0)",
@@ -537,7 +424,7 @@ static const pc_line_class_width classes[] = {{"main", 40}, {"branch", 24},
 
 static void test_widths(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct lf fs[] = {
         {.key = "field", .wkt = "LINESTRING(0 0,100 0)", .width = "30",
          .cls = "main", .take = "0"},                 /* field before class */
@@ -656,7 +543,7 @@ static const struct length_case length_cases[] = {
 
 static void test_length(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     for (size_t c = 0; c < sizeof length_cases / sizeof length_cases[0]; c++) {
         const struct length_case *lc = &length_cases[c];
@@ -720,7 +607,7 @@ static const struct intr_case intr_cases[] = {
 
 static void test_intrusion(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct lf roads[] = {{.key = "R", .wkt = "LINESTRING(0 0,200 0)",
                           .width = "20"}};
     for (size_t c = 0; c < sizeof intr_cases / sizeof intr_cases[0]; c++) {
@@ -852,7 +739,7 @@ static const struct ov_case ov_cases[] = {
 
 static void test_corridor_overlap(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     for (size_t c = 0; c < sizeof ov_cases / sizeof ov_cases[0]; c++) {
         const struct ov_case *oc = &ov_cases[c];
         int two = oc->b[0].key != NULL;
@@ -900,7 +787,7 @@ static void test_corridor_overlap(void **state)
 
 static void test_connectivity(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct lf fs[] = {
         {.key = "A", .wkt = "LINESTRING(0 0,100 0)"},
         {.key = "A", .wkt = "LINESTRING(200 0,300 0)"},
@@ -1020,7 +907,7 @@ static const struct cross_case cross_cases[] = {
 
 static void test_crossings(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     for (size_t c = 0; c < sizeof cross_cases / sizeof cross_cases[0]; c++) {
         const struct cross_case *cc = &cross_cases[c];
@@ -1195,7 +1082,7 @@ static void city(pc_ctx *ctx, pc_layer *roads, pc_layer *rail,
     }
 }
 
-static void all_line_rules(struct fx *fx, int threads, pc_findings *f)
+static void all_line_rules(struct tu_fx *fx, int threads, pc_findings *f)
 {
     g_rng = 7;
     pc_layer *roads = line_layer(fx->ctx, "roads", NULL, 0);
@@ -1247,7 +1134,7 @@ static int same_double(double a, double b)
 
 static void test_determinism(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_findings f1 = {0};
     all_line_rules(fx, 1, &f1);
     static const char *const rules[] = {
@@ -1295,7 +1182,7 @@ static void test_determinism(void **state)
 
 static void test_errors(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct lf fs[] = {{.key = "R", .wkt = "LINESTRING(0 0,100 0)",
                        .width = "20"}};
     struct pf ps[] = {{"P", "POLYGON((0 0,10 0,10 10,0 10,0 0))"}};
@@ -1348,7 +1235,8 @@ static void test_errors(void **state)
 
 /* ---- main ---------------------------------------------------------------- */
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                              \
+    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
 
 int main(int argc, char **argv)
 {

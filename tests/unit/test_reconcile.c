@@ -20,8 +20,6 @@
 #include "plancheck/findings.h"
 #include "plancheck/units.h"
 
-#define X0 580000.0
-#define Y0 3093000.0
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MU (2000.0 / 3.0)
 
@@ -29,77 +27,6 @@
 #define RECT(x0, y0, x1, y1)                                                 \
     "POLYGON((" #x0 " " #y0 "," #x1 " " #y0 "," #x1 " " #y1 "," #x0 " " #y1 \
     "," #x0 " " #y0 "))"
-
-/* ---- collected expectations -------------------------------------------- */
-
-static char g_err[16384];
-static size_t g_nerr;
-
-static void expect_failed(int line, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void expect_failed(int line, const char *fmt, ...)
-{
-    size_t len = strlen(g_err);
-    g_nerr++;
-    if (len + 200 >= sizeof g_err)
-        return;
-    len += (size_t)snprintf(g_err + len, sizeof g_err - len, "  line %d: ",
-                            line);
-    va_list ap;
-    va_start(ap, fmt);
-    len += (size_t)vsnprintf(g_err + len, sizeof g_err - len, fmt, ap);
-    va_end(ap);
-    if (len + 1 < sizeof g_err) {
-        g_err[len] = '\n';
-        g_err[len + 1] = '\0';
-    }
-}
-
-#define EXPECT(cond, ...)                                                    \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            expect_failed(__LINE__, __VA_ARGS__);                            \
-    } while (0)
-
-static void report(void)
-{
-    if (g_nerr)
-        fail_msg("%zu expectation(s) failed:\n%s", g_nerr, g_err);
-}
-
-/* ---- fixture ------------------------------------------------------------- */
-
-struct fx {
-    pc_ctx *ctx;
-    pc_crs *crs;
-};
-
-static int setup(void **state)
-{
-    struct fx *fx = calloc(1, sizeof *fx);
-    if (!fx || !(fx->ctx = pc_ctx_new()))
-        return -1;
-    pc_ctx_set_quiet(fx->ctx, 1);
-    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
-        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
-        return -1;
-    }
-    g_err[0] = '\0';
-    g_nerr = 0;
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    if (!fx)
-        return 0;
-    pc_crs_free(fx->crs);
-    pc_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
 
 /* ---- hand-built layers --------------------------------------------------- */
 
@@ -119,27 +46,6 @@ enum { F_CODE, F_ZONE, F_CLS, F_DECL, F_UNIT, F_APPROX, F_ALT, F_ALT_UNIT,
 static const char *const field_names[F_COUNT] = {
     "code", "zone", "cls", "decl_area", "unit", "approx", "alt_area",
     "alt_unit", "f1", "f2", "f3"};
-
-static int shift_xy(double *x, double *y, void *arg)
-{
-    (void)arg;
-    *x += X0;
-    *y += Y0;
-    return 1;
-}
-
-/* Local WKT to a GEOS geometry at x 580000, y 3093000. */
-static GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
-{
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
-    if (!g)
-        fail_msg("bad WKT in test: %s", wkt);
-    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_xy, NULL);
-    GEOSGeom_destroy_r(h, g);
-    assert_non_null(s);
-    return s;
-}
 
 static pc_layer *build(pc_ctx *ctx, const char *name, const struct ft *fs,
                        size_t n)
@@ -167,7 +73,7 @@ static pc_layer *build(pc_ctx *ctx, const char *name, const struct ft *fs,
 
 /* ---- sessions and findings ----------------------------------------------- */
 
-static pc_rules *session(struct fx *fx, int threads)
+static pc_rules *session(struct tu_fx *fx, int threads)
 {
     pc_rules *r = NULL;
     if (pc_rules_new(fx->ctx, fx->crs, PC_AREA_PLANAR, threads, NULL, NULL,
@@ -176,34 +82,13 @@ static pc_rules *session(struct fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id,
+static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id,
                      const char *key_field)
 {
     int index = -1;
     if (pc_rules_add_layer(fx->ctx, r, l, id, key_field, &index) != PC_OK)
         fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
     return index;
-}
-
-#define RULE_OK(fx, call)                                                    \
-    do {                                                                     \
-        pc_status st_ = (call);                                              \
-        if (st_ != PC_OK)                                                    \
-            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
-                     pc_ctx_error((fx)->ctx));                               \
-    } while (0)
-
-static int streq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static size_t count_rule(const pc_findings *f, const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->n; i++)
-        n += streq(f->items[i].rule, rule);
-    return n;
 }
 
 /* The finding of `rule` about key (and key2 / field when not NULL). */
@@ -249,9 +134,9 @@ static pc_stated_area area(double v, pc_unit u, int approx, const char *text)
 
 /* Runs pc_rules_zone_figures on the zones layer `zl` (keyed by "code") in a
  * fresh session; findings finished into out. */
-static void run_figures(struct fx *fx, pc_layer *zl, const pc_zone_figure *figs,
-                        size_t nfigs, const pc_zone_figure_opts *o,
-                        pc_findings *out)
+static void run_figures(struct tu_fx *fx, pc_layer *zl,
+                        const pc_zone_figure *figs, size_t nfigs,
+                        const pc_zone_figure_opts *o, pc_findings *out)
 {
     pc_rules *r = session(fx, 1);
     int z = add_layer(fx, r, zl, "zones", "code");
@@ -315,7 +200,7 @@ static const struct area_case area_cases[] = {
 
 static void test_figure_area(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     size_t n = N(area_cases);
     char keys[N(area_cases)][16];
     struct ft fs[N(area_cases) + 1];
@@ -368,7 +253,7 @@ static void test_figure_area(void **state)
  * no feature holds is figure.no_zone; figures without a key are skipped. */
 static void test_figure_keys(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {
         {.key = "D", .wkt = RECT(0, 0, 100, 100), .fid = 20},
         {.key = "D", .wkt = RECT(0, 0, 50, 100), .fid = 10},
@@ -465,7 +350,7 @@ static const struct sum_case sum_cases[] = {
 
 static void test_children_sum(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {{.key = "P", .wkt = RECT(0, 0, 100, 100)},
                             {.key = "A", .wkt = RECT(0, 0, 50, 100)},
                             {.key = "B", .wkt = RECT(50, 0, 100, 100)},
@@ -519,7 +404,7 @@ static void test_children_sum(void **state)
  * three parts of 1700 亩. */
 static void test_children_sum_message(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {{.key = "Z21", .wkt = RECT(0, 0, 300, 100)},
                             {.key = "Z21a", .wkt = RECT(0, 0, 100, 100)},
                             {.key = "Z21b", .wkt = RECT(100, 0, 200, 100)},
@@ -575,7 +460,7 @@ static const struct outside_case outside_cases[] = {
 
 static void test_child_outside(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {{.key = "P", .wkt = RECT(0, 0, 100, 100)},
                             {.key = "IN", .wkt = RECT(10, 10, 20, 20)},
                             {.key = "EDGE", .wkt = RECT(0, 0, 100, 10)},
@@ -629,7 +514,7 @@ static void test_child_outside(void **state)
 
 static void test_cycles(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {
         {.key = "A", .wkt = RECT(0, 0, 10, 10)},
         {.key = "B", .wkt = RECT(0, 0, 10, 10)},
@@ -773,7 +658,7 @@ static pc_capacity_opts cap_opts(const char *zone_field)
 
 /* Runs pc_rules_capacity (zones "zones", parcels "parcels", both keyed by
  * "code") in a fresh session; findings finished into out. */
-static void run_capacity(struct fx *fx, pc_layer *zl, pc_layer *pl,
+static void run_capacity(struct tu_fx *fx, pc_layer *zl, pc_layer *pl,
                          const pc_zone_figure *figs, size_t nfigs,
                          const pc_capacity_opts *o, int threads,
                          pc_findings *out)
@@ -803,7 +688,7 @@ static void check_cap(const pc_findings *f, const char *name, const char *key,
 
 static void test_capacity_by_attribute(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft zs[] = {{.key = "Z", .wkt = RECT(0, 0, 100, 100)},
                             {.key = "Z1", .wkt = RECT(0, 0, 50, 100)},
                             {.key = "Z2", .wkt = RECT(50, 0, 100, 100)},
@@ -867,7 +752,7 @@ static void test_capacity_by_attribute(void **state)
 /* A cycle among the parts: roll-up ends, each zone counts a parcel once. */
 static void test_capacity_cycle(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft zs[] = {{.key = "A", .wkt = RECT(0, 0, 10, 10)},
                             {.key = "B", .wkt = RECT(0, 0, 10, 10)},
                             {0}};
@@ -905,7 +790,7 @@ static void test_capacity_cycle(void **state)
 
 static void test_capacity_spatial(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft zs[] = {{.key = "A", .wkt = RECT(0, 0, 100, 100)},
                             {.key = "B", .wkt = RECT(100, 0, 200, 100)},
                             {.key = "D", .wkt = NULL},
@@ -1029,7 +914,7 @@ static const struct quota_case quota_cases[] = {
 
 static void test_quotas(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft zs[] = {{.key = "Z", .wkt = RECT(0, 0, 100, 100)}, {0}};
     const struct ft ps[] = {
         {.key = "p1", .wkt = RECT(0, 0, 1, 1), .zone = "Z", .cls = "100101",
@@ -1125,7 +1010,7 @@ static void test_quotas(void **state)
 
 static void test_duplicate_keys(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft fs[] = {
         /* K1: identical; the first by FID is fid 2, listed second */
         {.key = "K1", .wkt = RECT(0, 0, 10, 10), .fid = 5, .decl = "82"},
@@ -1285,7 +1170,7 @@ static const struct agree_case agree_cases[] = {
 
 static void test_units_disagree(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     size_t n = N(agree_cases);
     char keys[N(agree_cases)][16];
     struct ft fs[N(agree_cases) + 1];
@@ -1355,7 +1240,7 @@ static void test_units_disagree(void **state)
  * with NULL parts, missing fields: findings or errors, never a crash. */
 static void test_robustness(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     const struct ft none[] = {{0}};
     const struct ft zs[] = {{.key = "Z", .wkt = NULL},
                             {.key = NULL, .wkt = RECT(0, 0, 10, 10)},
@@ -1428,7 +1313,8 @@ static void test_robustness(void **state)
 
 /* ---- main ------------------------------------------------------------------ */
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                              \
+    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
 
 int main(int argc, char **argv)
 {

@@ -15,102 +15,10 @@
 #include "plancheck/check.h"
 #include "plancheck/findings.h"
 
-#define X0 580000.0
-#define Y0 3093000.0
-
-/* ---- collected expectations -------------------------------------------- */
-
-static char g_err[16384];
-static size_t g_nerr;
-
-static void expect_failed(int line, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void expect_failed(int line, const char *fmt, ...)
-{
-    size_t len = strlen(g_err);
-    g_nerr++;
-    if (len + 200 >= sizeof g_err)
-        return;
-    len += (size_t)snprintf(g_err + len, sizeof g_err - len, "  line %d: ",
-                            line);
-    va_list ap;
-    va_start(ap, fmt);
-    len += (size_t)vsnprintf(g_err + len, sizeof g_err - len, fmt, ap);
-    va_end(ap);
-    if (len + 1 < sizeof g_err) {
-        g_err[len] = '\n';
-        g_err[len + 1] = '\0';
-    }
-}
-
-#define EXPECT(cond, ...)                                                    \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            expect_failed(__LINE__, __VA_ARGS__);                            \
-    } while (0)
-
-static void report(void)
-{
-    if (g_nerr)
-        fail_msg("%zu expectation(s) failed:\n%s", g_nerr, g_err);
-}
-
-/* ---- fixture ------------------------------------------------------------- */
-
-struct fx {
-    pc_ctx *ctx;
-    pc_crs *crs;
-};
-
-static int setup(void **state)
-{
-    struct fx *fx = calloc(1, sizeof *fx);
-    if (!fx || !(fx->ctx = pc_ctx_new()))
-        return -1;
-    pc_ctx_set_quiet(fx->ctx, 1);
-    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
-        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
-        return -1;
-    }
-    g_err[0] = '\0';
-    g_nerr = 0;
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    if (!fx)
-        return 0;
-    pc_crs_free(fx->crs);
-    pc_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
+#define X0 TU_X0
+#define Y0 TU_Y0
 
 /* ---- hand-built layers --------------------------------------------------- */
-
-static int shift_xy(double *x, double *y, void *arg)
-{
-    (void)arg;
-    *x += X0;
-    *y += Y0;
-    return 1;
-}
-
-/* Local WKT to a GEOS geometry at x 580000, y 3093000. */
-static GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
-{
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
-    if (!g)
-        fail_msg("bad WKT in test: %s", wkt);
-    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_xy, NULL);
-    GEOSGeom_destroy_r(h, g);
-    assert_non_null(s);
-    return s;
-}
 
 /* A feature of any layer: text attributes, NULL when not given; wkt NULL:
  * a NULL geometry. The real field max_r stays NULL (set it by hand). */
@@ -147,7 +55,7 @@ static pc_layer *layer_of(pc_ctx *ctx, const char *name, const struct ft *fs,
 
 /* ---- sessions and findings ----------------------------------------------- */
 
-static pc_rules *session(struct fx *fx, int threads)
+static pc_rules *session(struct tu_fx *fx, int threads)
 {
     pc_rules *r = NULL;
     if (pc_rules_new(fx->ctx, fx->crs, PC_AREA_PLANAR, threads, NULL, NULL,
@@ -156,33 +64,12 @@ static pc_rules *session(struct fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id)
+static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id)
 {
     int index = -1;
     if (pc_rules_add_layer(fx->ctx, r, l, id, "code", &index) != PC_OK)
         fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
     return index;
-}
-
-#define RULE_OK(fx, call)                                                    \
-    do {                                                                     \
-        pc_status st_ = (call);                                              \
-        if (st_ != PC_OK)                                                    \
-            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
-                     pc_ctx_error((fx)->ctx));                               \
-    } while (0)
-
-static int streq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static size_t count_rule(const pc_findings *f, const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->n; i++)
-        n += streq(f->items[i].rule, rule);
-    return n;
 }
 
 /* The finding of `rule` about key (and key2 when not NULL). */
@@ -363,7 +250,7 @@ static const struct near_case near_cases[] = {
 };
 
 /* Runs the near rule for hubs against lines in a fresh session. */
-static void run_near(struct fx *fx, const struct ft *hubs, size_t nh,
+static void run_near(struct tu_fx *fx, const struct ft *hubs, size_t nh,
                      const struct ft *lines, size_t nl, const pc_near_opts *o,
                      int threads, pc_findings *out)
 {
@@ -380,7 +267,7 @@ static void run_near(struct fx *fx, const struct ft *hubs, size_t nh,
 
 static void test_near_cases(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     size_t nl = sizeof near_lines / sizeof near_lines[0];
     for (size_t c = 0; c < sizeof near_cases / sizeof near_cases[0]; c++) {
@@ -463,7 +350,7 @@ static void test_near_cases(void **state)
  * a hub beyond it, the foot of the perpendicular otherwise. */
 static void test_near_shortest_line(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     struct ft hubs[] = {{"D", DIAG_OUT, NULL, NULL, NULL},
                         {"P", "POINT(4321 -2500)", NULL, NULL, NULL}};
@@ -494,7 +381,7 @@ static void test_near_shortest_line(void **state)
  * is a finding, NULL falls back to max_distance_m. */
 static void test_near_real_field(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {{"A", "POINT(5000 3000)", NULL, NULL, NULL},
                         {"B", "POINT(5000 3000)", NULL, NULL, NULL},
                         {"C", "POINT(5000 3000)", NULL, NULL, NULL},
@@ -531,7 +418,7 @@ static void test_near_real_field(void **state)
 /* Features the hub filter leaves out take no part, whatever their data. */
 static void test_near_where(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {
         {"port", "POINT(5000 9000)", "port", NULL, NULL},
         {"minor", "POINT(5000 9000)", "minor", NULL, NULL},
@@ -557,7 +444,7 @@ static void test_near_where(void **state)
  * smallest key (the finding's id must not depend on the tree's layout). */
 static void test_near_tie(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {{"H", "POINT(0 0)", NULL, NULL, NULL}};
     const struct ft around[4] = {
         {"D", "LINESTRING(-100 1000,100 1000)", NULL, NULL, NULL},
@@ -597,7 +484,7 @@ static void test_near_tie(void **state)
 /* Hubs near each other (layer == target): a hub is not its own nearest. */
 static void test_near_self(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {{"H1", "POINT(0 0)", "port", NULL, NULL},
                         {"H2", "POINT(3000 0)", "port", NULL, NULL},
                         {"H3", "POINT(10000 0)", "port", NULL, NULL},
@@ -636,7 +523,7 @@ static void test_near_self(void **state)
  * the nearest; when it is the only one, the hub is unevaluated. */
 static void test_near_not_finite(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {{"H", "POINT(5000 2000.01)", NULL, NULL, NULL}};
     struct ft lines[] = {{"BAD", "LINESTRING(4000 2000,NaN 2000)", NULL, NULL,
                           NULL},
@@ -661,7 +548,7 @@ static void test_near_not_finite(void **state)
 /* Empty layers: no hub, no finding; no line, every hub near.no_target. */
 static void test_near_empty(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft hubs[] = {{"H1", "POINT(0 0)", NULL, NULL, NULL},
                         {"H2", "POINT(10 0)", NULL, NULL, "L01"}};
     pc_near_opts o = {PC_SEV_ERROR, 2000, NULL, "ref", {0}, {0}};
@@ -761,7 +648,7 @@ static const struct within_case within_cases[] = {
 };
 
 /* Runs lines_within for lines against containers in a fresh session. */
-static void run_within(struct fx *fx, const struct ft *lines, size_t nl,
+static void run_within(struct tu_fx *fx, const struct ft *lines, size_t nl,
                        const struct ft *cs, size_t nc,
                        const pc_lines_within_opts *o, int threads,
                        pc_findings *out)
@@ -779,7 +666,7 @@ static void run_within(struct fx *fx, const struct ft *lines, size_t nl,
 
 static void test_within_cases(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     /* by hand: the dip's legs are hypot(1000, 150) long */
     EXPECT(fabs(hypot(1000, 150) - 1011.1874208078342) < 1e-9,
@@ -831,7 +718,7 @@ static void test_within_cases(void **state)
  * x = 20000, the piece from there to its end. */
 static void test_within_outside_part(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     struct ft lines[] = {{"R", "LINESTRING(15000 5000,20100.1 5000)", NULL,
                           NULL, NULL}};
@@ -853,7 +740,7 @@ static void test_within_outside_part(void **state)
 /* Lines the filter leaves out take no part, not even a line.geometry. */
 static void test_within_where(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft lines[] = {
         {"main_out", "LINESTRING(30000 0,31000 0)", "main", NULL, NULL},
         {"link_out", "LINESTRING(30000 0,31000 0)", "link", NULL, NULL},
@@ -878,7 +765,7 @@ static void test_within_where(void **state)
  * the findings say a repair was used. */
 static void test_within_invalid_container(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft bowtie[] = {
         {"B", "POLYGON((0 0,10000 10000,10000 0,0 10000,0 0))", NULL, NULL,
          NULL}};
@@ -902,7 +789,7 @@ static void test_within_invalid_container(void **state)
 /* Empty layers: no line, no finding; no city, every line wholly outside. */
 static void test_within_empty(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct ft lines[] = {{"R", "LINESTRING(0 0,100 0)", NULL, NULL, NULL}};
     pc_lines_within_opts o = {PC_SEV_ERROR, 0, 0, {0}, {0}};
     pc_findings f = {0};
@@ -1017,7 +904,7 @@ static const char *const lines_classes[] = {"road", "rail"};
 static const char *const route_class[] = {"route"};
 static const char *const member_class[] = {"member"};
 
-static void all_regional_rules(struct fx *fx, const struct region *rg,
+static void all_regional_rules(struct tu_fx *fx, const struct region *rg,
                                int threads, pc_findings *f)
 {
     pc_rules *r = session(fx, threads);
@@ -1042,7 +929,7 @@ static int same_double(double a, double b)
 
 static void test_determinism(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     struct region rg;
     region(fx->ctx, &rg);
@@ -1112,7 +999,7 @@ static void test_determinism(void **state)
 
 static void test_errors(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_layer *hl = layer_of(fx->ctx, "hubs", near_lines, 1);
     pc_layer *ll = layer_of(fx->ctx, "lines", near_lines, 2);
     pc_rules *r = session(fx, 2);
@@ -1176,7 +1063,8 @@ static void test_errors(void **state)
 
 /* ---- main ---------------------------------------------------------------- */
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                              \
+    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
 
 int main(int argc, char **argv)
 {

@@ -22,80 +22,8 @@
 #include "plancheck/check.h"
 #include "plancheck/findings.h"
 
-#define X0 580000.0
-#define Y0 3093000.0
-
-/* ---- collected expectations -------------------------------------------- */
-
-static char g_err[16384];
-static size_t g_nerr;
-
-static void expect_failed(int line, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void expect_failed(int line, const char *fmt, ...)
-{
-    size_t len = strlen(g_err);
-    g_nerr++;
-    if (len + 200 >= sizeof g_err)
-        return;
-    len += (size_t)snprintf(g_err + len, sizeof g_err - len, "  line %d: ",
-                            line);
-    va_list ap;
-    va_start(ap, fmt);
-    len += (size_t)vsnprintf(g_err + len, sizeof g_err - len, fmt, ap);
-    va_end(ap);
-    if (len + 1 < sizeof g_err) {
-        g_err[len] = '\n';
-        g_err[len + 1] = '\0';
-    }
-}
-
-#define EXPECT(cond, ...)                                                    \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            expect_failed(__LINE__, __VA_ARGS__);                            \
-    } while (0)
-
-/* Fails the test when an expectation failed (call after cleaning up). */
-static void report(void)
-{
-    if (g_nerr)
-        fail_msg("%zu expectation(s) failed:\n%s", g_nerr, g_err);
-}
-
-/* ---- fixture ------------------------------------------------------------- */
-
-struct fx {
-    pc_ctx *ctx;
-    pc_crs *crs;
-};
-
-static int setup(void **state)
-{
-    struct fx *fx = calloc(1, sizeof *fx);
-    if (!fx || !(fx->ctx = pc_ctx_new()))
-        return -1;
-    pc_ctx_set_quiet(fx->ctx, 1);
-    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
-        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
-        return -1;
-    }
-    g_err[0] = '\0';
-    g_nerr = 0;
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    if (!fx)
-        return 0;
-    pc_crs_free(fx->crs);
-    pc_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
+#define X0 TU_X0
+#define Y0 TU_Y0
 
 /* ---- hand-built layers --------------------------------------------------- */
 
@@ -107,27 +35,6 @@ struct feat {
     const char *wkt;
     const char *zone;
 };
-
-static int shift_xy(double *x, double *y, void *arg)
-{
-    (void)arg;
-    *x += X0;
-    *y += Y0;
-    return 1;
-}
-
-/* Local WKT to a GEOS geometry at x 580000, y 3093000. */
-static GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
-{
-    GEOSContextHandle_t h = pc_ctx_geos(ctx);
-    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
-    if (!g)
-        fail_msg("bad WKT in test: %s", wkt);
-    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, shift_xy, NULL);
-    GEOSGeom_destroy_r(h, g);
-    assert_non_null(s);
-    return s;
-}
 
 static pc_layer *new_layer(pc_ctx *ctx, const char *name)
 {
@@ -172,7 +79,7 @@ static pc_layer *build(pc_ctx *ctx, const char *name, const struct feat *fs,
 
 /* ---- sessions and findings ----------------------------------------------- */
 
-static pc_rules *session(struct fx *fx, int threads)
+static pc_rules *session(struct tu_fx *fx, int threads)
 {
     pc_rules *r = NULL;
     pc_status st = pc_rules_new(fx->ctx, fx->crs, PC_AREA_PLANAR, threads,
@@ -182,7 +89,7 @@ static pc_rules *session(struct fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id,
+static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id,
                      const char *key_field)
 {
     int index = -1;
@@ -190,29 +97,6 @@ static int add_layer(struct fx *fx, pc_rules *r, pc_layer *l, const char *id,
     if (st != PC_OK)
         fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
     return index;
-}
-
-/* Calls a rule and fails at once on a tool error (these are not expected
- * for any input here). */
-#define RULE_OK(fx, call)                                                    \
-    do {                                                                     \
-        pc_status st_ = (call);                                              \
-        if (st_ != PC_OK)                                                    \
-            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
-                     pc_ctx_error((fx)->ctx));                               \
-    } while (0)
-
-static int streq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static size_t count_rule(const pc_findings *f, const char *rule)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < f->n; i++)
-        n += streq(f->items[i].rule, rule);
-    return n;
 }
 
 /* The finding of `rule` about key (and key2, when not NULL), or NULL. */
@@ -489,7 +373,7 @@ static const struct ov_case ov_cases[] = {
 };
 
 /* Runs one case with `threads` threads; returns the findings (finished). */
-static void run_overlap_case(struct fx *fx, const struct ov_case *c,
+static void run_overlap_case(struct tu_fx *fx, const struct ov_case *c,
                              int threads, pc_layer *l, pc_findings *out)
 {
     pc_rules *r = session(fx, threads);
@@ -551,7 +435,7 @@ static void check_overlap_findings(const struct ov_case *c, int threads,
 }
 
 
-static void run_overlap_table(struct fx *fx, const struct ov_case *cases,
+static void run_overlap_table(struct tu_fx *fx, const struct ov_case *cases,
                               size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -853,7 +737,7 @@ static int cmp_u64(const void *a, const void *b)
 
 static void test_random_filter_property(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     /* a fixed seed: the same polygons every run (PC_TEST_SEED: others) */
     const char *seed = getenv("PC_TEST_SEED");
@@ -965,7 +849,7 @@ static void test_random_filter_property(void **state)
  * session's method (as the 三区三线 rule runs it). */
 static void test_overlap_between(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     for (int threads = 1; threads <= 2; threads++) {
         pc_layer *a = new_layer(fx->ctx, "construction");
         add_rect(fx->ctx, a, "C1", 0, 0, 100, 100, "城镇建设");
@@ -1039,7 +923,7 @@ static void add_frame(pc_ctx *ctx, pc_layer *l, const char *prefix, double ox,
 
 /* Runs the gap rule on `l` (and boundary `b`, may be NULL) with 1 and 2
  * threads and checks the gap areas, sorted, against want[0 .. nwant). */
-static void check_gaps(struct fx *fx, pc_layer *l, pc_layer *b,
+static void check_gaps(struct tu_fx *fx, pc_layer *l, pc_layer *b,
                        const pc_gap_opts *o, const double *want,
                        size_t nwant, const char *what)
 {
@@ -1083,7 +967,7 @@ static const pc_gap_opts gap_default = {PC_SEV_WARNING, 0.01, 0, 0};
 
 static void test_gaps_enclosed(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* a 3 x 3 grid with the centre missing: one gap of one cell */
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_frame(fx->ctx, l, "c", 0, 0, 100);
@@ -1116,7 +1000,7 @@ static void test_gaps_enclosed(void **state)
 
 static void test_gaps_not_gaps(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* a polygon with a hole, and a neighbour: the hole is not a gap */
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_geom(fx->ctx, l, "frame", local_geom(fx->ctx, FRAME), NULL);
@@ -1140,7 +1024,7 @@ static void test_gaps_not_gaps(void **state)
 
 static void test_gaps_multipolygon(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* the gap 100..200 x 100..200 lies between the two parts of A (an L
      * below and left of it, a square right of it, touching the L at one
      * vertex) and B above it */
@@ -1159,7 +1043,7 @@ static void test_gaps_multipolygon(void **state)
 
 static void test_gaps_boundary(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* a 2 x 2 coverage inside a boundary 10 m larger all round */
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_rect(fx->ctx, l, "a", 0, 0, 100, 100, NULL);
@@ -1193,7 +1077,7 @@ static void test_gaps_boundary(void **state)
  * m2, plancheck gives two. */
 static void regression_gaps_boundary_reports_enclosed_gap_twice(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_frame(fx->ctx, l, "c", 0, 0, 100);
     pc_layer *b = new_layer(fx->ctx, "boundary");
@@ -1219,7 +1103,7 @@ static void regression_gaps_boundary_reports_enclosed_gap_twice(void **state)
  * 10000 m2 with a polygon that overlaps the parcel. */
 static void regression_gaps_island_inside_gap(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_frame(fx->ctx, l, "c", 0, 0, 100);
     add_rect(fx->ctx, l, "island", 130, 130, 170, 170, NULL);
@@ -1231,7 +1115,7 @@ static void regression_gaps_island_inside_gap(void **state)
 
 static void test_gaps_thresholds(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* three blocks: the first misses its centre (gap 10000 m2, width
      * 100), the second has its centre filled but for a 10 x 10 m square
      * (gap 100 m2, width 10), the third but for a strip 100 x 0.25 m (gap
@@ -1309,7 +1193,7 @@ struct cont_want {
     double area; /* NAN: none */
 };
 
-static void check_containment(struct fx *fx, const char *ref_field,
+static void check_containment(struct tu_fx *fx, const char *ref_field,
                               double tol, const struct cont_want *w,
                               size_t nw, const char *what)
 {
@@ -1359,7 +1243,7 @@ static void check_containment(struct fx *fx, const char *ref_field,
 
 static void test_containment_key_field(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* P1, P6, P7 lie in their zone; P10 sticks out by 9e-4 m2 only */
     const struct cont_want w[] = {
         {"containment.outside", "P2", 2 * 90},
@@ -1376,7 +1260,7 @@ static void test_containment_key_field(void **state)
 
 static void test_containment_any(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     /* without key_field any zone will do: P2, P4 and P8 are covered by the
      * two zones together; only P5 sticks out of them */
     const struct cont_want w[] = {{"containment.outside", "P5", 10 * 10}};
@@ -1390,7 +1274,7 @@ static void test_containment_any(void **state)
 
 /* ---- validity -------------------------------------------------------------- */
 
-static void run_validity(struct fx *fx, pc_layer *l, int selftouch,
+static void run_validity(struct tu_fx *fx, pc_layer *l, int selftouch,
                          int repair, int threads, pc_findings *f)
 {
     pc_rules *r = session(fx, threads);
@@ -1403,7 +1287,7 @@ static void run_validity(struct fx *fx, pc_layer *l, int selftouch,
 
 static void test_validity(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     static const struct feat fs[] = {
         {"ok", SQ_A, 0},
@@ -1466,7 +1350,7 @@ static void test_validity(void **state)
  * a GeoJSON file of polygons is what it usually is). */
 static void test_validity_lines(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     static const struct feat fs[] = {
         {"road", "LINESTRING(0 0,100 0,100 50)", 0},
         {"multi", "MULTILINESTRING((0 10,50 10),(60 10,90 10))", 0},
@@ -1516,7 +1400,7 @@ static void test_validity_lines(void **state)
 
 static void test_validity_repair(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     static const struct feat fs[] = {
         {"A", SQ_A, 0}, {"B", BOWTIE, 0}, {"C", "POLYGON((300 0,400 0,400 100,300 100,300 0))", 0},
@@ -1572,7 +1456,7 @@ static void test_validity_repair(void **state)
  * and the line (0 0,-5 -5). */
 static void regression_repair_collection_with_multipolygon(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     GEOSContextHandle_t h = pc_ctx_geos(fx->ctx);
     static const struct feat fs[] = {
         {"A", "POLYGON((0 0,10 10,10 0,0 10,0 0,-5 -5,0 0))", 0},
@@ -1606,7 +1490,7 @@ static void regression_repair_collection_with_multipolygon(void **state)
 
 static void test_slivers(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_layer *l = new_layer(fx->ctx, "parcels");
     /* area, thinness 4piA/P^2, width of the rectangle of the same area
      * and perimeter (the polygon's own here) */
@@ -1725,7 +1609,7 @@ static void cadastre(pc_ctx *ctx, pc_layer *p, pc_layer *z)
         }
 }
 
-static void all_rules(struct fx *fx, int threads, pc_findings *f)
+static void all_rules(struct tu_fx *fx, int threads, pc_findings *f)
 {
     g_rng = 42;
     pc_layer *p = new_layer(fx->ctx, "parcels"), *z = new_layer(fx->ctx, "zones");
@@ -1757,7 +1641,7 @@ static int same_double(double a, double b)
 
 static void test_determinism(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_findings f1 = {0};
     all_rules(fx, 1, &f1);
     /* every rule found something */
@@ -1800,7 +1684,7 @@ static int stop_now(double done, const char *what, void *arg)
 
 static void test_errors_and_empty(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     pc_layer *l = new_layer(fx->ctx, "parcels");
     add_rect(fx->ctx, l, "A", 0, 0, 100, 100, "Z1");
     pc_layer *e = new_layer(fx->ctx, "empty");
@@ -1869,7 +1753,8 @@ static void test_errors_and_empty(void **state)
 
 /* ---- main ------------------------------------------------------------------ */
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                              \
+    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
 
 int main(int argc, char **argv)
 {

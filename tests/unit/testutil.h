@@ -1,6 +1,8 @@
-/* testutil.h: helpers shared by the unit tests: a fresh temporary
- * directory per test group, small file helpers, and a hand-built pc_layer.
- * Everything is static inline so that unused helpers do not warn. */
+/* testutil.h: helpers shared by the unit tests: collected expectations,
+ * a fresh temporary directory per test group, small file helpers, a
+ * hand-built pc_layer, and the fixture of the rules tests (context, CRS,
+ * local coordinates, findings lookups). Everything is static inline so
+ * that unused helpers do not warn. */
 #ifndef PC_TESTUTIL_H
 #define PC_TESTUTIL_H
 
@@ -24,7 +26,69 @@
 
 #include "../../src/core/internal.h"
 #include "plancheck/crs.h"
+#include "plancheck/findings.h"
 #include "plancheck/layer.h"
+
+/* ---- collected expectations ----------------------------------------- */
+
+/* A table-driven test checks every case and fails once at the end with
+ * all the failed expectations listed: EXPECT records a failure and goes
+ * on, report fails the test when any was recorded. */
+struct tu_expect {
+    char err[16384];
+    size_t n;
+};
+
+/* The expectations of the running test (one test runs at a time). */
+static inline struct tu_expect *tu_expect_state(void)
+{
+    static struct tu_expect state;
+    return &state;
+}
+
+/* Forgets the failures recorded so far (each test starts clean). */
+static inline void tu_expect_reset(void)
+{
+    tu_expect_state()->err[0] = '\0';
+    tu_expect_state()->n = 0;
+}
+
+/* Records a failed expectation at `line`; the text is kept while there is
+ * room, the count always. */
+static inline void expect_failed(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void expect_failed(int line, const char *fmt, ...)
+{
+    struct tu_expect *e = tu_expect_state();
+    size_t len = strlen(e->err);
+    e->n++;
+    if (len + 200 >= sizeof e->err)
+        return;
+    len += (size_t)snprintf(e->err + len, sizeof e->err - len,
+                            "  line %d: ", line);
+    va_list ap;
+    va_start(ap, fmt);
+    len += (size_t)vsnprintf(e->err + len, sizeof e->err - len, fmt, ap);
+    va_end(ap);
+    if (len + 1 < sizeof e->err) {
+        e->err[len] = '\n';
+        e->err[len + 1] = '\0';
+    }
+}
+
+#define EXPECT(cond, ...)                                                    \
+    do {                                                                     \
+        if (!(cond))                                                         \
+            expect_failed(__LINE__, __VA_ARGS__);                         \
+    } while (0)
+
+/* Fails the test when an expectation failed (call after cleaning up). */
+static inline void report(void)
+{
+    struct tu_expect *e = tu_expect_state();
+    if (e->n)
+        fail_msg("%zu expectation(s) failed:\n%s", e->n, e->err);
+}
 
 /* ---- temporary directory ---------------------------------------------- */
 
@@ -266,6 +330,94 @@ static inline char *tu_square_wkt(double cx, double cy, double side, int cw)
                       "%.9f %.9f))",
                       cx - h, cy - h, cx + h, cy - h, cx + h, cy + h,
                       cx - h, cy + h, cx - h, cy - h);
+}
+
+/* ---- rules fixture ---------------------------------------------------- */
+
+/* The rules tests build their layers in EPSG:4549 (CGCS2000, 3-degree
+ * Gauss-Kruger, central meridian 120E), written in local coordinates
+ * shifted to this origin. */
+#define TU_X0 580000.0
+#define TU_Y0 3093000.0
+
+/* A quiet context and the EPSG:4549 CRS, for one test. */
+struct tu_fx {
+    pc_ctx *ctx;
+    pc_crs *crs;
+};
+
+/* cmocka setup: a struct tu_fx in *state, expectations reset. */
+static inline int tu_fx_setup(void **state)
+{
+    struct tu_fx *fx = calloc(1, sizeof *fx);
+    if (!fx || !(fx->ctx = pc_ctx_new()))
+        return -1;
+    pc_ctx_set_quiet(fx->ctx, 1);
+    if (pc_crs_from_string(fx->ctx, "EPSG:4549", "test", &fx->crs) != PC_OK) {
+        fprintf(stderr, "setup: %s\n", pc_ctx_error(fx->ctx));
+        return -1;
+    }
+    tu_expect_reset();
+    *state = fx;
+    return 0;
+}
+
+/* cmocka teardown of tu_fx_setup. */
+static inline int tu_fx_teardown(void **state)
+{
+    struct tu_fx *fx = *state;
+    if (!fx)
+        return 0;
+    pc_crs_free(fx->crs);
+    pc_ctx_free(fx->ctx);
+    free(fx);
+    return 0;
+}
+
+static inline int tu_shift_xy(double *x, double *y, void *arg)
+{
+    (void)arg;
+    *x += TU_X0;
+    *y += TU_Y0;
+    return 1;
+}
+
+/* Local WKT to a GEOS geometry at x TU_X0, y TU_Y0. */
+static inline GEOSGeometry *local_geom(pc_ctx *ctx, const char *wkt)
+{
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    GEOSGeometry *g = GEOSGeomFromWKT_r(h, wkt);
+    if (!g)
+        fail_msg("bad WKT in test: %s", wkt);
+    GEOSGeometry *s = GEOSGeom_transformXY_r(h, g, tu_shift_xy, NULL);
+    GEOSGeom_destroy_r(h, g);
+    assert_non_null(s);
+    return s;
+}
+
+/* Calls a rule and fails at once on a tool error (these are not expected
+ * for any input here). fx is a struct tu_fx *. */
+#define RULE_OK(fx, call)                                                    \
+    do {                                                                     \
+        pc_status st_ = (call);                                              \
+        if (st_ != PC_OK)                                                    \
+            fail_msg("%s: status %d: %s", #call, (int)st_,                   \
+                     pc_ctx_error((fx)->ctx));                               \
+    } while (0)
+
+/* Equal strings, or both NULL. */
+static inline int streq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* How many findings of `rule` there are. */
+static inline size_t count_rule(const pc_findings *f, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        n += streq(f->items[i].rule, rule);
+    return n;
 }
 
 #endif
