@@ -1,45 +1,45 @@
 #!/bin/sh
-# Sample data check: regenerate gis/oujiangkou into a temporary directory
-# with scripts/make_sample_oujiangkou.py and compare every generated file
-# byte for byte with the committed copy.
+# Sample data check: regenerate gis/SAMPLE into a temporary directory with
+# scripts/make_sample_SAMPLE.py and compare every generated file byte for
+# byte with the committed copy; the generator must write exactly FILES.
 #
-# Usage: check_sample_reproducible.sh REPO_ROOT
+# Usage: check_sample_reproducible.sh REPO_ROOT SAMPLE FILE...
 # Exit:  0 all files identical; 1 a file differs, is missing or the
 #        generator failed (one line on stdout says which); 2 usage error.
 # Needs python3 and ogr2ogr (GDAL); byte identity holds for the GDAL/PROJ
-# versions the committed files were made with (see gis/oujiangkou/README.md).
+# versions the committed files were made with (see gis/SAMPLE/README.md).
 
-if [ $# -ne 1 ] || [ ! -d "$1" ]; then
-    echo "usage: $0 REPO_ROOT" >&2
+if [ $# -lt 3 ] || [ ! -d "$1" ]; then
+    echo "usage: $0 REPO_ROOT SAMPLE FILE..." >&2
     exit 2
 fi
 root=$1
-committed=$root/gis/oujiangkou
+sample=$2
+shift 2
+files="$*"
+committed=$root/gis/$sample
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/oujiangkou-check.XXXXXX") || exit 1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/$sample-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-if ! python3 "$root/scripts/make_sample_oujiangkou.py" --out "$tmp/out" \
+if ! python3 "$root/scripts/make_sample_$sample.py" --out "$tmp/out" \
         >"$tmp/log" 2>&1; then
-    echo "make_sample_oujiangkou.py failed: $(tail -n 1 "$tmp/log")"
+    echo "make_sample_$sample.py failed: $(tail -n 1 "$tmp/log")"
     exit 1
 fi
-
-files="oujiangkou.gpkg parcels.shp parcels.shx parcels.dbf parcels.prj \
-parcels.cpg projects.geojson"
 
 # Every expected file must be generated and identical to the committed one.
 for f in $files; do
     if [ ! -f "$tmp/out/$f" ]; then
-        echo "not generated: gis/oujiangkou/$f"
+        echo "not generated: gis/$sample/$f"
         exit 1
     fi
     if [ ! -f "$committed/$f" ]; then
-        echo "not committed: gis/oujiangkou/$f"
+        echo "not committed: gis/$sample/$f"
         exit 1
     fi
     if ! cmp -s "$tmp/out/$f" "$committed/$f"; then
-        echo "differs: gis/oujiangkou/$f"
+        echo "differs: gis/$sample/$f"
         exit 1
     fi
 done
