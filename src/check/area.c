@@ -28,47 +28,6 @@ const char *pc_feature_key(const pc_layer *layer, int key_index, size_t i,
     return buf;
 }
 
-/* Field index by name, or a PC_ERR_INPUT naming the layer and listing its
- * fields. */
-static pc_status need_field(pc_ctx *ctx, const pc_layer *layer,
-                            const char *name, int *index)
-{
-    *index = pc_layer_field_index(layer, name);
-    if (*index >= 0)
-        return PC_OK;
-    char names[600] = "";
-    for (size_t j = 0; j < layer->nfields && strlen(names) < 500; j++) {
-        size_t len = strlen(names);
-        snprintf(names + len, sizeof names - len, "%s%s", j ? ", " : "",
-                 layer->fields[j].name);
-    }
-    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
-                    "(fields: %s)", layer->source, layer->source_layer, name,
-                    names);
-}
-
-/* The last unit text parsed: units repeat down a layer, and parsing is a
- * scan of every spelling. */
-struct unit_memo {
-    char text[64];
-    int valid, ok;
-    pc_unit unit;
-};
-
-static int parse_unit(struct unit_memo *m, const char *text, pc_unit *out)
-{
-    if (!text)
-        return -1;
-    if (!m->valid || strcmp(m->text, text) != 0) {
-        m->ok = pc_unit_parse(text, &m->unit) == 0;
-        m->valid = strlen(text) < sizeof m->text;
-        if (m->valid)
-            memcpy(m->text, text, strlen(text) + 1);
-    }
-    *out = m->unit;
-    return m->ok ? 0 : -1;
-}
-
 /* The difference allowed between measured and declared m². */
 static double tolerance_m2(const pc_area_check *check, const pc_figure *fig,
                            double declared)
@@ -99,7 +58,7 @@ static pc_finding base_finding(const char *rule, pc_severity sev,
 static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
                            int ki, const pc_layer_areas *areas,
                            const pc_area_check *check, const pc_area_decl *d,
-                           int vi, int ui, int ai, struct unit_memo *memo,
+                           int vi, int ui, int ai, pc_unit_memo *memo,
                            pc_findings *out, pc_area_stats *stats)
 {
     const pc_feature *f = &layer->features[i];
@@ -117,7 +76,7 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
                                  ? areas->planar_m2
                                  : areas->ellipsoidal_m2;
     pc_unit unit = PC_UNIT_COUNT;
-    int unit_ok = parse_unit(memo, unit_text, &unit) == 0;
+    int unit_ok = pc_unit_memo_parse(memo, unit_text, &unit) == 0;
     if (fig.ok && unit_ok && !isnan(measured[i])) {
         /* the common case, a figure within tolerance: no text formatted */
         double declared = pc_unit_to_m2(fig.value, unit);
@@ -202,26 +161,25 @@ pc_status pc_check_area(pc_ctx *ctx, const pc_layer *layer,
     pc_status st;
     int ki = -1;
     memset(stats, 0, sizeof *stats);
-    if (check->key_field && (st = need_field(ctx, layer, check->key_field,
-                                             &ki)) != PC_OK)
+    if ((st = pc_layer_need_field(ctx, layer, check->key_field, NULL, &ki)) !=
+        PC_OK)
         return st;
     for (size_t k = 0; k < check->ndecls; k++) {
         const pc_area_decl *d = &check->decls[k];
-        int vi, ui = -1, ai = -1;
-        if ((st = need_field(ctx, layer, d->value_field, &vi)) != PC_OK)
-            return st;
-        if (d->unit_field &&
-            (st = need_field(ctx, layer, d->unit_field, &ui)) != PC_OK)
-            return st;
-        if (d->approx_field &&
-            (st = need_field(ctx, layer, d->approx_field, &ai)) != PC_OK)
+        int vi, ui, ai;
+        if ((st = pc_layer_need_field(ctx, layer, d->value_field, NULL,
+                                      &vi)) != PC_OK ||
+            (st = pc_layer_need_field(ctx, layer, d->unit_field, NULL,
+                                      &ui)) != PC_OK ||
+            (st = pc_layer_need_field(ctx, layer, d->approx_field, NULL,
+                                      &ai)) != PC_OK)
             return st;
         if (ui >= 0 && layer->fields[ui].type != PC_FIELD_TEXT)
             return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': unit field "
                             "'%s' must hold text such as 亩 or ha",
                             layer->source, layer->source_layer,
                             d->unit_field);
-        struct unit_memo memo = {0};
+        pc_unit_memo memo = {0};
         for (size_t i = 0; i < layer->nfeatures; i++)
             if ((st = check_one(ctx, layer, i, ki, areas, check, d, vi, ui,
                                 ai, &memo, out, stats)) != PC_OK)

@@ -89,13 +89,12 @@ pc_status pc_check_landuse(pc_ctx *ctx, const pc_layer *layer,
     pc_status st = pc_landuse_check(ctx);
     if (st != PC_OK)
         return st;
-    int fi = pc_layer_field_index(layer, o->field);
-    int zi = o->zone_field ? pc_layer_field_index(layer, o->zone_field) : -1;
-    if (fi < 0 || (o->zone_field && zi < 0))
-        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
-                        "(the landuse rule's %s)", layer->source,
-                        layer->source_layer, fi < 0 ? o->field : o->zone_field,
-                        fi < 0 ? "field" : "zone_field");
+    int fi, zi;
+    if ((st = pc_layer_need_field(ctx, layer, o->field, "landuse rule's field",
+                                  &fi)) != PC_OK ||
+        (st = pc_layer_need_field(ctx, layer, o->zone_field,
+                                  "landuse rule's zone_field", &zi)) != PC_OK)
+        return st;
     const double *area = o->method == PC_AREA_PLANAR ? areas->planar_m2
                                                      : areas->ellipsoidal_m2;
     size_t n = layer->nfeatures;

@@ -166,13 +166,11 @@ pc_status pc_rules_containment(pc_ctx *ctx, pc_rules *r, int layer,
     if ((st = pc_rules_where_mask(ctx, l, &opts->where, &mask)) != PC_OK)
         goto done;
     if (opts->ref_field) {
-        int rf = pc_layer_field_index(l->layer, opts->ref_field);
-        if (rf < 0) {
-            st = pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
-                          "(the containment rule's key_field)", l->layer->source,
-                          l->layer->source_layer, opts->ref_field);
+        int rf;
+        if ((st = pc_layer_need_field(ctx, l->layer, opts->ref_field,
+                                      "containment rule's key_field", &rf)) !=
+            PC_OK)
             goto done;
-        }
         if ((st = pc_rules_key_table(ctx, c, &keys)) != PC_OK)
             goto done;
         /* Each feature's container by a lookup in the (small) sorted key

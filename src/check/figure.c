@@ -92,3 +92,17 @@ double pc_figure_tolerance(double abs, double rel_pct, double approx_rel_pct,
     double rel = approx ? approx_rel_pct : rel_pct;
     return fmax(abs, rel / 100.0 * declared);
 }
+
+int pc_unit_memo_parse(pc_unit_memo *m, const char *text, pc_unit *out)
+{
+    if (!text)
+        return -1;
+    if (!m->valid || strcmp(m->text, text) != 0) {
+        m->ok = pc_unit_parse(text, &m->unit) == 0;
+        m->valid = strlen(text) < sizeof m->text;
+        if (m->valid)
+            memcpy(m->text, text, strlen(text) + 1);
+    }
+    *out = m->unit;
+    return m->ok ? 0 : -1;
+}

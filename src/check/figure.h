@@ -8,6 +8,7 @@
 
 #include "../core/internal.h"
 #include "plancheck/layer.h"
+#include "plancheck/units.h"
 
 typedef struct pc_figure {
     int is_null;      /* NULL or empty: nothing declared */
@@ -27,6 +28,18 @@ void pc_figure_read(const pc_layer *layer, const pc_feature *f, int vi,
 /* The figure as printed, for messages. */
 const char *pc_figure_text(const pc_layer *layer, const pc_feature *f, int vi,
                            pc_figure *fig);
+
+/* The last unit text parsed: units repeat down a layer, and parsing is a
+ * scan of every spelling. Zero-initialise; one per field and thread. */
+typedef struct pc_unit_memo {
+    char text[64];
+    int valid, ok;
+    pc_unit unit;
+} pc_unit_memo;
+
+/* pc_unit_parse through the memo: 0 and *out on success, -1 for a NULL or
+ * unknown unit. */
+int pc_unit_memo_parse(pc_unit_memo *m, const char *text, pc_unit *out);
 
 /* The difference allowed from a declared value: max(abs, rel% of it), with
  * approx_rel_pct for approximate figures. */

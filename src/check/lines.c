@@ -41,20 +41,6 @@ void pc_corridors_free(pc_ctx *ctx, struct pc_corridors *c)
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-/* Field index by name, or PC_ERR_INPUT naming the layer and the option. */
-static pc_status need_field(pc_ctx *ctx, const struct rlayer *l,
-                            const char *name, const char *what, int *index)
-{
-    *index = -1;
-    if (!name)
-        return PC_OK;
-    *index = pc_layer_field_index(l->layer, name);
-    if (*index >= 0)
-        return PC_OK;
-    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' (the %s)",
-                    l->layer->source, l->layer->source_layer, name, what);
-}
-
 /* The corridors of layer i, or PC_ERR_USAGE when the corridor rule has not
  * run on it: without widths there is nothing to check against. */
 static pc_status need_corridors(pc_ctx *ctx, pc_rules *r, int i,
@@ -557,21 +543,28 @@ pc_status pc_rules_corridor(pc_ctx *ctx, pc_rules *r, int layer,
     job->o = o;
     job->mitre = o->mitre_limit > 0 ? o->mitre_limit : 5;
     const pc_area_decl *d = &o->land_take;
-    if ((st = need_field(ctx, l, o->width_field, "corridor rule's width_field",
-                         &job->wf)) != PC_OK ||
-        (st = need_field(ctx, l, o->class_field, "corridor rule's class_field",
-                         &job->cf)) != PC_OK ||
-        (st = need_field(ctx, l, d->value_field, "land take field",
-                         &job->tv)) != PC_OK ||
-        (st = need_field(ctx, l, d->value_field ? d->unit_field : NULL,
-                         "land take unit_field", &job->tu)) != PC_OK ||
-        (st = need_field(ctx, l, d->value_field ? d->approx_field : NULL,
-                         "land take approx_field", &job->ta)) != PC_OK ||
-        (st = need_field(ctx, l, o->length_field, "length_field",
-                         &job->lv)) != PC_OK ||
-        (st = need_field(ctx, l,
-                         o->length_field ? o->length_approx_field : NULL,
-                         "length approx_field", &job->la)) != PC_OK)
+    const pc_layer *ly = l->layer;
+    if ((st = pc_layer_need_field(ctx, ly, o->width_field,
+                                  "corridor rule's width_field", &job->wf)) !=
+            PC_OK ||
+        (st = pc_layer_need_field(ctx, ly, o->class_field,
+                                  "corridor rule's class_field", &job->cf)) !=
+            PC_OK ||
+        (st = pc_layer_need_field(ctx, ly, d->value_field, "land take field",
+                                  &job->tv)) != PC_OK ||
+        (st = pc_layer_need_field(ctx, ly,
+                                  d->value_field ? d->unit_field : NULL,
+                                  "land take unit_field", &job->tu)) != PC_OK ||
+        (st = pc_layer_need_field(ctx, ly,
+                                  d->value_field ? d->approx_field : NULL,
+                                  "land take approx_field", &job->ta)) !=
+            PC_OK ||
+        (st = pc_layer_need_field(ctx, ly, o->length_field, "length_field",
+                                  &job->lv)) != PC_OK ||
+        (st = pc_layer_need_field(ctx, ly,
+                                  o->length_field ? o->length_approx_field
+                                                  : NULL,
+                                  "length approx_field", &job->la)) != PC_OK)
         goto done;
     if (job->tv >= 0 && job->tu < 0) {
         pc_unit u;
@@ -1123,10 +1116,12 @@ pc_status pc_rules_connectivity(pc_ctx *ctx, pc_rules *r, int layer,
     uint8_t *mask = NULL;
     pc_key_table keys = {0};
     pc_status st;
-    if ((st = need_field(ctx, l, o->from_field, "connectivity rule's "
-                         "from_field", &job.ff)) != PC_OK ||
-        (st = need_field(ctx, l, o->to_field, "connectivity rule's to_field",
-                         &job.tf)) != PC_OK ||
+    if ((st = pc_layer_need_field(ctx, l->layer, o->from_field,
+                                  "connectivity rule's from_field",
+                                  &job.ff)) != PC_OK ||
+        (st = pc_layer_need_field(ctx, l->layer, o->to_field,
+                                  "connectivity rule's to_field", &job.tf)) !=
+            PC_OK ||
         (st = pc_rules_where_mask(ctx, l, &o->where, &mask)) != PC_OK)
         goto done;
     job.mask = mask;

@@ -120,21 +120,6 @@ static int streq(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* Field index by name (NULL name: -1), or PC_ERR_INPUT naming the layer
- * and the option that names the field. */
-static pc_status need_field(pc_ctx *ctx, const pc_layer *layer,
-                            const char *name, const char *what, int *index)
-{
-    *index = -1;
-    if (!name)
-        return PC_OK;
-    *index = pc_layer_field_index(layer, name);
-    if (*index >= 0)
-        return PC_OK;
-    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' (the %s)",
-                    layer->source, layer->source_layer, name, what);
-}
-
 /* 1 for a non-empty polygon or multipolygon: what has an area. */
 static int is_polygonal(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
@@ -182,9 +167,7 @@ static int has_finding(const pc_findings *out, const char *rule,
 struct decl_ix {
     const pc_area_decl *d;
     int v, u, a;              /* value, unit and approx field indices */
-    char memo_text[64];
-    int memo_valid, memo_ok;
-    pc_unit memo_unit;
+    pc_unit_memo memo;
 };
 
 /* The field indices of the declared areas; a field that is not there is
@@ -200,30 +183,18 @@ static pc_status resolve_decls(pc_ctx *ctx, const pc_layer *layer,
         if (!decls[k].value_field)
             return pc_error(ctx, PC_ERR_USAGE, "layer '%s': a declared area "
                             "without a value field", layer->name);
-        if ((st = need_field(ctx, layer, decls[k].value_field,
-                             "declared area's value field", &x[k].v)) != PC_OK ||
-            (st = need_field(ctx, layer, decls[k].unit_field,
-                             "declared area's unit field", &x[k].u)) != PC_OK ||
-            (st = need_field(ctx, layer, decls[k].approx_field,
-                             "declared area's approx field", &x[k].a)) != PC_OK)
+        if ((st = pc_layer_need_field(ctx, layer, decls[k].value_field,
+                                      "declared area's value field",
+                                      &x[k].v)) != PC_OK ||
+            (st = pc_layer_need_field(ctx, layer, decls[k].unit_field,
+                                      "declared area's unit field",
+                                      &x[k].u)) != PC_OK ||
+            (st = pc_layer_need_field(ctx, layer, decls[k].approx_field,
+                                      "declared area's approx field",
+                                      &x[k].a)) != PC_OK)
             return st;
     }
     return PC_OK;
-}
-
-/* Parses a unit text through the memo. 0 on success. */
-static int memo_unit(struct decl_ix *x, const char *text, pc_unit *out)
-{
-    if (!text)
-        return -1;
-    if (!x->memo_valid || strcmp(x->memo_text, text) != 0) {
-        x->memo_ok = pc_unit_parse(text, &x->memo_unit) == 0;
-        x->memo_valid = strlen(text) < sizeof x->memo_text;
-        if (x->memo_valid)
-            memcpy(x->memo_text, text, strlen(text) + 1);
-    }
-    *out = x->memo_unit;
-    return x->memo_ok ? 0 : -1;
 }
 
 /* Feature f's figure of one declared-area attribute: 1 with the figure,
@@ -241,7 +212,7 @@ static int decl_m2(const pc_layer *layer, const pc_feature *f,
     if (x->u >= 0)
         ut = pc_value_text(layer, (size_t)x->u, &f->values[x->u], ubuf, n);
     pc_unit unit;
-    if (memo_unit(x, ut, &unit) != 0)
+    if (pc_unit_memo_parse(&x->memo, ut, &unit) != 0)
         return 0;
     *unit_text = ut;
     *m2 = pc_unit_to_m2(fig->value, unit);
@@ -662,6 +633,32 @@ static pc_status check_outside(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
 
 /* figure.children_sum: the parts' figures (a part without one: its
  * measured area) against the zone's figure (its area without one). */
+/* What a zone is compared with: its stated figure, or its measured area
+ * when it has none. 0 when it has neither. *stated says which; text gets
+ * "约5600 亩 (3733333.3 m2)" or "ellipsoidal area 123.4 m2". */
+static int zone_reference(const pc_rules *r, const struct graph *g, size_t a,
+                          const pc_zone_figure *fig, double *m2, int *approx,
+                          pc_unit *unit, int *stated, char *text, size_t n)
+{
+    char ftext[256];
+    *approx = 0;
+    *stated = 0;
+    *unit = PC_UNIT_M2;
+    if (fig->has_area && stated_m2(&fig->area, m2)) {
+        *stated = 1;
+        *approx = fig->area.approx;
+        *unit = fig->area.unit;
+        snprintf(text, n, "%s (%.1f m2)",
+                 stated_text(&fig->area, ftext, sizeof ftext), *m2);
+        return 1;
+    }
+    if (isnan(g->area[a]))
+        return 0;
+    *m2 = g->area[a];
+    snprintf(text, n, "%s area %.1f m2", pc_area_method_name(r->method), *m2);
+    return 1;
+}
+
 static pc_status check_sum(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
                            const struct graph *g, size_t a,
                            const pc_zone_figure *figs,
@@ -669,22 +666,13 @@ static pc_status check_sum(pc_ctx *ctx, pc_rules *r, const struct rlayer *l,
                            const pc_zone_figure_opts *o, pc_findings *out)
 {
     double declared;
-    int approx = 0, stated = 0;
-    pc_unit unit = PC_UNIT_M2;
-    char ptext[384], ftext[256];
-    if (fig->has_area && stated_m2(&fig->area, &declared)) {
-        stated = 1;
-        approx = fig->area.approx;
-        unit = fig->area.unit;
-        snprintf(ptext, sizeof ptext, "%s (%.1f m2)",
-                 stated_text(&fig->area, ftext, sizeof ftext), declared);
-    } else if (!isnan(g->area[a])) {
-        declared = g->area[a];
-        snprintf(ptext, sizeof ptext, "(%s area %.1f m2)",
-                 pc_area_method_name(r->method), declared);
-    } else {
+    int approx, stated;
+    pc_unit unit;
+    char ref[384], ptext[400];
+    if (!zone_reference(r, g, a, fig, &declared, &approx, &unit, &stated, ref,
+                        sizeof ref))
         return PC_OK; /* neither figure nor polygon: nothing to add up to */
-    }
+    snprintf(ptext, sizeof ptext, stated ? "%s" : "(%s)", ref);
     char parts[1024];
     size_t plen = 0, listed = 0;
     double sum = 0;
@@ -1155,22 +1143,13 @@ static pc_status check_capacity(pc_ctx *ctx, pc_rules *r, const struct cap *c,
 {
     const struct graph *g = c->g;
     double cap;
-    int approx = 0, stated = 0;
-    pc_unit unit = PC_UNIT_M2;
-    char ct[384], ftext[256];
-    if (fig->has_area && stated_m2(&fig->area, &cap)) {
-        stated = 1;
-        approx = fig->area.approx;
-        unit = fig->area.unit;
-        snprintf(ct, sizeof ct, "its %s (%.1f m2)",
-                 stated_text(&fig->area, ftext, sizeof ftext), cap);
-    } else if (!isnan(g->area[a])) {
-        cap = g->area[a];
-        snprintf(ct, sizeof ct, "its %s area %.1f m2",
-                 pc_area_method_name(r->method), cap);
-    } else {
+    int approx, stated;
+    pc_unit unit;
+    char ref[384], ct[400];
+    if (!zone_reference(r, g, a, fig, &cap, &approx, &unit, &stated, ref,
+                        sizeof ref))
         return PC_OK;
-    }
+    snprintf(ct, sizeof ct, "its %s", ref);
     double sum = c->sum[a];
     double tol = pc_figure_tolerance(o->tol.abs_m2, o->tol.rel_pct,
                                      o->tol.approx_rel_pct, approx, cap);
@@ -1216,10 +1195,12 @@ pc_status pc_rules_capacity(pc_ctx *ctx, pc_rules *r, int zones, int parcels,
     const struct rlayer *zl = &r->layers[zones], *pl = &r->layers[parcels];
     int zi, ci;
     pc_status st;
-    if ((st = need_field(ctx, pl->layer, opts->zone_field,
-                         "capacity rule's zone_field", &zi)) != PC_OK ||
-        (st = need_field(ctx, pl->layer, opts->class_field,
-                         "capacity rule's class_field", &ci)) != PC_OK)
+    if ((st = pc_layer_need_field(ctx, pl->layer, opts->zone_field,
+                                  "capacity rule's zone_field", &zi)) !=
+            PC_OK ||
+        (st = pc_layer_need_field(ctx, pl->layer, opts->class_field,
+                                  "capacity rule's class_field", &ci)) !=
+            PC_OK)
         return st;
     if (ci >= 0 && (st = pc_landuse_check(ctx)) != PC_OK)
         return st;
@@ -1452,7 +1433,8 @@ pc_status pc_check_figures_agree(pc_ctx *ctx, const pc_layer *layer,
         return pc_error(ctx, PC_ERR_USAGE, "layer '%s': comparing declared "
                         "figures needs at least two of them", layer->name);
     int ki;
-    pc_status st = need_field(ctx, layer, check->key_field, "key field", &ki);
+    pc_status st = pc_layer_need_field(ctx, layer, check->key_field,
+                                       "key field", &ki);
     if (st != PC_OK)
         return st;
     size_t nd = check->ndecls;

@@ -18,20 +18,6 @@
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-/* Field index by name, or PC_ERR_INPUT naming the layer and the option. */
-static pc_status need_field(pc_ctx *ctx, const struct rlayer *l,
-                            const char *name, const char *what, int *index)
-{
-    *index = -1;
-    if (!name)
-        return PC_OK;
-    *index = pc_layer_field_index(l->layer, name);
-    if (*index >= 0)
-        return PC_OK;
-    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' (the %s)",
-                    l->layer->source, l->layer->source_layer, name, what);
-}
-
 /* Why feature f has no geometry to measure (the reader's reason, "no
  * geometry", "empty geometry"), or NULL when it has one. */
 static const char *no_geometry(GEOSContextHandle_t h, const pc_feature *f)
@@ -527,11 +513,13 @@ pc_status pc_rules_near(pc_ctx *ctx, pc_rules *r, int layer, int target,
         return pc_error(ctx, PC_ERR_USAGE, "near rule on %s: max_distance_m "
                         "%g is not a finite non-negative distance", l->id,
                         o->max_distance_m);
-    if ((st = need_field(ctx, l, o->distance_field, "near rule's "
-                         "distance_field", &job.df)) != PC_OK ||
-        (st = need_field(ctx, l, o->ref_field && *o->ref_field ? o->ref_field
+    if ((st = pc_layer_need_field(ctx, l->layer, o->distance_field,
+                                  "near rule's distance_field", &job.df)) !=
+            PC_OK ||
+        (st = pc_layer_need_field(ctx, l->layer,
+                                  o->ref_field && *o->ref_field ? o->ref_field
                                                                 : NULL,
-                         "near rule's ref_field", &job.rf)) != PC_OK ||
+                                  "near rule's ref_field", &job.rf)) != PC_OK ||
         (st = pc_rules_where_mask(ctx, l, &o->where, &mask)) != PC_OK ||
         (st = pc_rules_where_mask(ctx, t, &o->where_target, &tmask)) != PC_OK)
         goto done;

@@ -273,11 +273,11 @@ pc_status pc_rules_where_mask(pc_ctx *ctx, const struct rlayer *l,
     *mask = NULL;
     if (!w || !w->field)
         return PC_OK;
-    int field = pc_layer_field_index(l->layer, w->field);
-    if (field < 0)
-        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
-                        "(named in a rule's filter)", l->layer->source,
-                        l->layer->source_layer, w->field);
+    int field;
+    pc_status st = pc_layer_need_field(ctx, l->layer, w->field,
+                                       "field of a rule's filter", &field);
+    if (st != PC_OK)
+        return st;
     *mask = malloc(l->layer->nfeatures ? l->layer->nfeatures : 1);
     if (!*mask)
         return PC_OOM(ctx);

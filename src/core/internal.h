@@ -31,6 +31,14 @@ int pc_geom_bbox(GEOSContextHandle_t h, const GEOSGeometry *g, double b[4]);
 /* Grows the extent e (*has: e is set) to hold the box b. */
 void pc_extent_add(int *has, double e[4], const double b[4]);
 
+struct pc_layer;
+/* Index of field `name` of a layer (NULL name: -1 and PC_OK), or
+ * PC_ERR_INPUT naming the source, the layer, the field, what names it
+ * (`what`, e.g. "landuse rule's zone_field"; may be NULL) and the fields
+ * the layer has. Every check resolves its fields through it. */
+pc_status pc_layer_need_field(pc_ctx *ctx, const struct pc_layer *layer,
+                              const char *name, const char *what, int *index);
+
 /* strdup that returns NULL for NULL. */
 char *pc_strdup(const char *s);
 /* malloc'ed printf; NULL when out of memory. */

@@ -67,6 +67,29 @@ int pc_layer_field_index(const pc_layer *layer, const char *name)
     return -1;
 }
 
+pc_status pc_layer_need_field(pc_ctx *ctx, const pc_layer *layer,
+                              const char *name, const char *what, int *index)
+{
+    *index = -1;
+    if (!name)
+        return PC_OK;
+    if ((*index = pc_layer_field_index(layer, name)) >= 0)
+        return PC_OK;
+    char names[600] = "";
+    for (size_t j = 0; j < layer->nfields && strlen(names) < 500; j++) {
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s%s", j ? ", " : "",
+                 layer->fields[j].name);
+    }
+    if (what)
+        return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
+                        "(the %s; fields: %s)", layer->source,
+                        layer->source_layer, name, what, names);
+    return pc_error(ctx, PC_ERR_INPUT, "%s: layer '%s': no field '%s' "
+                    "(fields: %s)", layer->source, layer->source_layer, name,
+                    names);
+}
+
 const char *pc_value_text(const pc_layer *layer, size_t field,
                           const pc_value *v, char *buf, size_t n)
 {
