@@ -23,6 +23,7 @@
 #include <ogr_srs_api.h>
 
 #include "../core/internal.h"
+#include "../core/ogr_util.h"
 #include "plancheck/crs.h"
 #include "plancheck/sql.h"
 
@@ -41,39 +42,6 @@ static const char *gdal_msg(void)
 }
 
 /* ---- the session --------------------------------------------------------- */
-
-/* The working CRS as an OGR SRS with x = easting/longitude, as the layers'
- * coordinates are: by authority code when PROJ knows one, else its WKT. */
-static OGRSpatialReferenceH make_srs(const pc_crs *crs)
-{
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    if (!srs)
-        return NULL;
-    const char *auth = pc_crs_authority(crs);
-    if ((!auth || OSRSetFromUserInput(srs, auth) != OGRERR_NONE) &&
-        OSRSetFromUserInput(srs, pc_crs_wkt(crs)) != OGRERR_NONE) {
-        OSRRelease(srs);
-        return NULL;
-    }
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    return srs;
-}
-
-/* Converts a GEOS geometry to OGR through WKB (2D, as layers are); NULL
- * when either library refuses it. */
-static OGRGeometryH geos_to_ogr(GEOSContextHandle_t h, GEOSWKBWriter *w,
-                                const GEOSGeometry *g)
-{
-    size_t size;
-    unsigned char *buf = GEOSWKBWriter_write_r(h, w, g, &size);
-    if (!buf)
-        return NULL;
-    OGRGeometryH og = NULL;
-    if (OGR_G_CreateFromWkbEx(buf, NULL, &og, size) != OGRERR_NONE)
-        og = NULL;
-    GEOSFree_r(h, buf);
-    return og;
-}
 
 /* 1 when the layer gets a geometry column: it declares a geometry type or
  * (a hand-built layer) some feature has one anyway. */
@@ -138,25 +106,6 @@ static pc_status fid_clashes(pc_ctx *ctx, const pc_layer *layer,
     free(pairs);
     *fresh = flag;
     return PC_OK;
-}
-
-/* Sets the attributes of one OGR feature from a pc_feature. */
-static void set_values(OGRFeatureH of, const pc_layer *layer,
-                       const pc_feature *f)
-{
-    for (size_t j = 0; j < layer->nfields; j++) {
-        const pc_value *v = f->values ? &f->values[j] : NULL;
-        int k = (int)j;
-        if (!v || v->is_null ||
-            (layer->fields[j].type == PC_FIELD_TEXT && !v->s))
-            OGR_F_SetFieldNull(of, k);
-        else if (layer->fields[j].type == PC_FIELD_INTEGER)
-            OGR_F_SetFieldInteger64(of, k, v->i);
-        else if (layer->fields[j].type == PC_FIELD_REAL)
-            OGR_F_SetFieldDouble(of, k, v->r);
-        else
-            OGR_F_SetFieldString(of, k, v->s);
-    }
 }
 
 /* Creates table `id` with the layer's fields (and a geometry column named
@@ -241,9 +190,9 @@ static pc_status copy_layer(pc_ctx *ctx, pc_sql_session *s,
             break;
         }
         OGR_F_SetFID(of, pass ? OGRNullFID : f->fid);
-        set_values(of, layer, f);
+        pc_ogr_set_values(of, layer, f, 0);
         if (f->geom && with_geom) {
-            OGRGeometryH g = geos_to_ogr(h, wkb, f->geom);
+            OGRGeometryH g = pc_ogr_geometry(h, wkb, f->geom);
             if (g)
                 OGR_F_SetGeometryDirectly(of, g);
             else
@@ -332,7 +281,7 @@ pc_status pc_sql_session_new(pc_ctx *ctx, const pc_crs *crs,
                                   (char **)dsco)))
         st = pc_error(ctx, PC_ERR_INTERNAL, "sql: cannot create an in-memory "
                       "SpatiaLite database: %s", gdal_msg());
-    else if (!(s->srs = make_srs(crs)))
+    else if (!(s->srs = pc_ogr_srs(crs)))
         st = pc_error(ctx, PC_ERR_CRS, "sql: GDAL cannot use the working CRS "
                       "%s", pc_crs_name(crs));
     /* one transaction: a commit per feature would take minutes */

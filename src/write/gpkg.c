@@ -17,6 +17,7 @@
 #include <ogr_srs_api.h>
 
 #include "../core/internal.h"
+#include "../core/ogr_util.h"
 #include "plancheck/crs.h"
 #include "plancheck/landuse.h"
 #include "plancheck/write.h"
@@ -42,15 +43,7 @@ static pc_status gdal_fail(struct writer *w, const char *what)
 static OGRGeometryH to_ogr(struct writer *w, const GEOSGeometry *g,
                            OGRwkbGeometryType type)
 {
-    size_t size;
-    unsigned char *buf = GEOSWKBWriter_write_r(pc_ctx_geos(w->ctx), w->wkb, g,
-                                               &size);
-    if (!buf)
-        return NULL;
-    OGRGeometryH og = NULL;
-    if (OGR_G_CreateFromWkbEx(buf, NULL, &og, size) != OGRERR_NONE)
-        og = NULL;
-    GEOSFree_r(pc_ctx_geos(w->ctx), buf);
+    OGRGeometryH og = pc_ogr_geometry(pc_ctx_geos(w->ctx), w->wkb, g);
     if (og && type != wkbUnknown)
         og = OGR_G_ForceTo(og, type, NULL);
     if (og)
@@ -155,18 +148,7 @@ static pc_status write_input_layer(struct writer *w, const pc_out_layer *ol)
         const pc_feature *f = &layer->features[i];
         OGRFeatureH of = OGR_F_Create(defn);
         OGR_F_SetFieldInteger64(of, 0, f->fid);
-        for (size_t j = 0; j < layer->nfields; j++) {
-            const pc_value *v = &f->values[j];
-            int k = (int)j + 1;
-            if (v->is_null)
-                OGR_F_SetFieldNull(of, k);
-            else if (layer->fields[j].type == PC_FIELD_INTEGER)
-                OGR_F_SetFieldInteger64(of, k, v->i);
-            else if (layer->fields[j].type == PC_FIELD_REAL)
-                OGR_F_SetFieldDouble(of, k, v->r);
-            else
-                OGR_F_SetFieldString(of, k, v->s);
-        }
+        pc_ogr_set_values(of, layer, f, 1);
         if (with_areas) {
             int k = (int)layer->nfields + 1;
             set_real(of, k, ol->areas->planar_m2[i]);
@@ -470,16 +452,11 @@ pc_status pc_write_gpkg(pc_ctx *ctx, const pc_write_opts *opts,
         st = gdal_fail(&w, "cannot create GeoPackage");
         goto done;
     }
-    w.srs = OSRNewSpatialReference(NULL);
-    const char *auth = pc_crs_authority(opts->crs);
-    if (!w.srs || ((!auth || OSRSetFromUserInput(w.srs, auth) != OGRERR_NONE) &&
-                   OSRSetFromUserInput(w.srs, pc_crs_wkt(opts->crs)) !=
-                       OGRERR_NONE)) {
+    if (!(w.srs = pc_ogr_srs(opts->crs))) {
         st = pc_error(ctx, PC_ERR_CRS, "%s: GDAL cannot use the working CRS %s",
                       opts->path, pc_crs_name(opts->crs));
         goto done;
     }
-    OSRSetAxisMappingStrategy(w.srs, OAMS_TRADITIONAL_GIS_ORDER);
     w.wkb = GEOSWKBWriter_create_r(pc_ctx_geos(ctx));
     if (!w.wkb) {
         st = PC_OOM(ctx);
@@ -514,7 +491,7 @@ done:
             st = gdal_fail(&w, "closing the GeoPackage failed");
     }
     if (w.srs)
-        OSRDestroySpatialReference(w.srs);
+        OSRRelease(w.srs);
     CPLPopErrorHandler();
     /* The last chance to cancel: after this the output is complete. */
     if (st == PC_OK && opts->progress &&
