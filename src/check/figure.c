@@ -11,29 +11,13 @@
 static int parse_text(const char *s, const char *const *suffixes,
                       double *value, int *approx)
 {
-    static const char yue[] = "约";
-    char clean[128];
-    size_t k = 0;
-    while (*s == ' ')
-        s++;
-    if (strncmp(s, yue, sizeof yue - 1) == 0) {
-        *approx = 1;
-        s += sizeof yue - 1;
-    }
-    for (; *s && k + 1 < sizeof clean; s++)
-        if (*s != ',' && *s != ' ')
-            clean[k++] = *s;
-    clean[k] = '\0';
-    if (k == 0)
+    char rest[128];
+    if (pc_figure_parse(s, value, approx, rest, sizeof rest) != 0)
         return -1;
-    char *end;
-    *value = strtod(clean, &end);
-    if (end == clean)
-        return -1;
-    if (*end == '\0')
+    if (!rest[0])
         return 0;
     for (const char *const *u = suffixes; u && *u; u++)
-        if (strcmp(end, *u) == 0)
+        if (strcmp(rest, *u) == 0)
             return 0;
     return -1;
 }

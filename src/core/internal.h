@@ -31,6 +31,13 @@ int pc_geom_bbox(GEOSContextHandle_t h, const GEOSGeometry *g, double b[4]);
 /* Grows the extent e (*has: e is set) to hold the box b. */
 void pc_extent_add(int *has, double e[4], const double b[4]);
 
+/* A figure as a plan prints it, "约65.77 平方公里", "1,412", "36m": a
+ * leading 约 (*approx), the number (commas and blanks dropped) and what
+ * follows it, copied without blanks into rest (size n; the unit or a
+ * suffix). 0 on success, -1 when no finite number starts the text. */
+int pc_figure_parse(const char *s, double *value, int *approx, char *rest,
+                    size_t n);
+
 struct pc_layer;
 /* Index of field `name` of a layer (NULL name: -1 and PC_OK), or
  * PC_ERR_INPUT naming the source, the layer, the field, what names it

@@ -1,5 +1,8 @@
 /* units.c: core stage: area units as printed in Chinese plans. 1 亩 is
  * 2000/3 m² exactly (the legal definition), never the rounded 666.67. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -94,3 +97,28 @@ const char *pc_unit_name(pc_unit u) { return u < PC_UNIT_COUNT ? units[u].name :
 const char *pc_unit_name_zh(pc_unit u) { return u < PC_UNIT_COUNT ? units[u].name_zh : "?"; }
 double pc_unit_to_m2(double value, pc_unit u) { return value * pc_unit_m2(u); }
 double pc_unit_from_m2(double m2, pc_unit u) { return m2 / pc_unit_m2(u); }
+
+int pc_figure_parse(const char *s, double *value, int *approx, char *rest,
+                    size_t n)
+{
+    static const char yue[] = "约";
+    char clean[128];
+    size_t k = 0;
+    *approx = 0;
+    while (*s == ' ')
+        s++;
+    if (strncmp(s, yue, sizeof yue - 1) == 0) {
+        *approx = 1;
+        s += sizeof yue - 1;
+    }
+    for (; *s && k + 1 < sizeof clean; s++)
+        if (*s != ',' && *s != ' ')
+            clean[k++] = *s;
+    clean[k] = '\0';
+    char *end;
+    *value = k ? strtod(clean, &end) : NAN;
+    if (k == 0 || end == clean || !isfinite(*value))
+        return -1;
+    snprintf(rest, n, "%s", end);
+    return 0;
+}

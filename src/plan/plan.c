@@ -505,43 +505,18 @@ static pc_status get_stated_area(struct loader *L, struct fy_node *n, int line,
     if (!s)
         return st;
     line = node_line(n, line);
-    char *text = pc_strdup(s), *num = pc_strdup(s);
-    if (!text || !num) {
-        free(text);
-        free(num);
+    char *text = pc_strdup(s), unit[128];
+    if (!text)
         return PC_OOM(L->ctx);
-    }
     a->text = text;
-    const char *p = s;
-    while (*p == ' ')
-        p++;
-    a->approx = 0;
-    if (!strncmp(p, "约", strlen("约"))) {
-        a->approx = 1;
-        p += strlen("约");
-    }
-    /* the number, thousands separators dropped */
-    size_t k = 0;
-    while (*p == ' ')
-        p++;
-    while ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',') {
-        if (*p != ',')
-            num[k++] = *p;
-        p++;
-    }
-    num[k] = '\0';
-    char *end;
-    errno = 0;
-    a->value = k ? strtod(num, &end) : NAN;
-    int ok = k && !*end && !errno && isfinite(a->value);
-    free(num);
-    if (!ok)
+    if (pc_figure_parse(s, &a->value, &a->approx, unit, sizeof unit) != 0 ||
+        a->value < 0)
         return fail(L, line, "%s: '%s' is not a figure as printed (expected "
                     "e.g. `约65.77 平方公里` or `3000 亩`)", what, s);
-    if (pc_unit_parse(p, &a->unit) != 0)
+    if (pc_unit_parse(unit, &a->unit) != 0)
         return fail(L, line, "%s: '%s' has %s unit '%s' (expected 亩/mu, "
                     "公顷/ha, 平方公里/km2, 平方米/m2, 万平方米 or 万亩)",
-                    what, s, *p ? "an unknown" : "no", p);
+                    what, s, *unit ? "an unknown" : "no", unit);
     return PC_OK;
 }
 
