@@ -35,6 +35,9 @@ typedef struct pc_finding {
     char *message;     /* one line, UTF-8 */
     int accepted;      /* the plan's `accepted:` list names this finding */
     char *accepted_reason; /* ... and says why */
+    int plan_rule;     /* index of the plan rule (plan->rules) that found
+                          it; -1 for the declared-area check of a layer and
+                          for run-level findings */
     struct GEOSGeom_t *geom; /* owned, in the working CRS, may be NULL */
 } pc_finding;
 

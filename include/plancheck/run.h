@@ -4,6 +4,7 @@
 #define PLANCHECK_RUN_H
 
 #include "check.h"
+#include "measure.h"
 #include "plan.h"
 
 #ifdef __cplusplus
@@ -21,6 +22,9 @@ typedef struct pc_run_opts {
     int fail_new_only;         /* with fail_on_set: only findings the plan
                                   has not accepted fail (--fail-on new) */
     int threads;               /* > 0 overrides the plan's `threads` */
+    int keep_layers;           /* keep the normalised layers and their
+                                  areas in the result (maps, reports) */
+    int no_output;             /* write no GeoPackage (plancheck render) */
     pc_progress_fn progress;
     void *progress_arg;
 } pc_run_opts;
@@ -54,6 +58,12 @@ typedef struct pc_run_result {
     size_t nlayers;
     pc_findings findings;      /* sorted, with stable ids */
     pc_balance balance;        /* land-use balance (landuse rules) */
+    pc_layer **data;           /* with opts->keep_layers: the normalised
+                                  layers (working CRS), one per
+                                  layers[i], owned; else NULL */
+    pc_layer_areas *areas;     /* ... and their measured areas */
+    const pc_crs *crs;         /* with keep_layers: the working CRS (owned
+                                  by the result), else NULL */
     char started_utc[32], finished_utc[32];
 } pc_run_result;
 

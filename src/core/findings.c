@@ -32,6 +32,7 @@ pc_finding pc_finding_init(const char *rule, pc_severity severity)
     f.rule = (char *)rule;
     f.severity = severity;
     f.fid = f.fid2 = -1;
+    f.plan_rule = -1;
     f.measured_m2 = f.declared_m2 = f.diff_m2 = f.diff_pct = NAN;
     f.tolerance_m2 = f.declared_value = NAN;
     return f;

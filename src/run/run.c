@@ -64,6 +64,13 @@ void pc_run_result_clear(pc_ctx *ctx, pc_run_result *r)
         free(r->layers[i].source_crs);
     }
     free(r->layers);
+    for (size_t i = 0; r->data && i < r->nlayers; i++) {
+        pc_layer_free(ctx, r->data[i]);
+        pc_layer_areas_clear(&r->areas[i]);
+    }
+    free(r->data);
+    free(r->areas);
+    pc_crs_free((pc_crs *)r->crs);
     pc_findings_clear(ctx, &r->findings);
     pc_balance_clear(&r->balance);
     memset(r, 0, sizeof *r);
@@ -595,6 +602,7 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     double t0 = pc_now_s();
     pc_sql_session *sql = NULL;
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
+        size_t first = out->n;
         if (plan->rules[k].kind == PC_RULE_LANDUSE)
             st = run_landuse(ctx, plan, &plan->rules[k], layers, areas, out,
                              balance);
@@ -604,6 +612,8 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
             st = run_sql(ctx, plan, &plan->rules[k], work, layers, &sql, out);
         else
             st = run_rule(ctx, rules, plan, &plan->rules[k], out);
+        for (size_t j = first; j < out->n; j++)
+            out->items[j].plan_rule = (int)k;
         pc_stage_time("rule", pc_plan_rule_name(plan->rules[k].kind), &t0);
         if (st != PC_OK && plan->rules[k].line > 0)
             st = pc_error_prefix(ctx, st, "%s:%d: rule", plan->path,
@@ -675,24 +685,26 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     r->working_crs_name = pc_strdup(pc_crs_name(work));
 
     const char *target = opts->output ? opts->output : plan->output;
-    if (!target) {
+    if (opts->no_output)
+        target = NULL;
+    else if (!target) {
         st = pc_error(ctx, PC_ERR_USAGE, "%s: no output: give -o <file.gpkg> "
                       "or `output:` in the plan file", plan->path);
         goto fail;
     }
-    r->output = pc_strdup(target);
-    if (!r->output || !r->working_crs || !r->working_crs_name) {
+    r->output = target ? pc_strdup(target) : NULL;
+    if ((target && !r->output) || !r->working_crs || !r->working_crs_name) {
         st = PC_OOM(ctx);
         goto fail;
     }
     /* Fail before the work, not after it. */
     struct stat sb;
-    if (!opts->overwrite && stat(target, &sb) == 0) {
+    if (target && !opts->overwrite && stat(target, &sb) == 0) {
         st = pc_error(ctx, PC_ERR_OUTPUT, "%s: already exists; use "
                       "--overwrite to replace it", target);
         goto fail;
     }
-    if (!opts->output && (st = make_parent_dirs(ctx, target)) != PC_OK)
+    if (target && !opts->output && (st = make_parent_dirs(ctx, target)) != PC_OK)
         goto fail;
 
     size_t n = plan->nlayers;
@@ -729,12 +741,23 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
         st = PC_OOM(ctx);
         goto fail;
     }
-    pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
-                        opts->progress, opts->progress_arg, &r->balance};
-    double t0 = pc_now_s();
-    st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
-                       &r->findings, meta.kv, meta.n);
-    pc_stage_time("write", target, &t0);
+    if (target) {
+        pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
+                            opts->progress, opts->progress_arg, &r->balance};
+        double t0 = pc_now_s();
+        st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
+                           &r->findings, meta.kv, meta.n);
+        pc_stage_time("write", target, &t0);
+    }
+    if (st == PC_OK && opts->keep_layers) {
+        /* the result takes over the layers, their areas and the CRS */
+        r->data = layers;
+        r->areas = areas;
+        r->crs = work;
+        layers = NULL;
+        areas = NULL;
+        work = NULL;
+    }
 fail:
     meta_free(&meta);
     double t1 = pc_now_s();
