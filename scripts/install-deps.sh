@@ -15,7 +15,14 @@ packages=(
   libssl-dev                      # SHA-256 of the plan file (libcrypto)
   libcmocka-dev                   # unit tests
   python3                         # the sample-data generator and CLI tests
+  libxml2-utils                   # xmllint: the JUnit report against its XSD
+  chromium                        # the HTML report test (headless browser)
 )
+# Node.js and npm drive the browser test (tests/report): Debian's packages
+# unless a node and npm are already there (another distribution of them
+# would conflict with Debian's npm).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

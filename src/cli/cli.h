@@ -12,12 +12,27 @@ int pc_cmd_info(int argc, char **argv);
 int pc_cmd_run(int argc, char **argv);
 int pc_cmd_check(int argc, char **argv);
 
+/* The --report / --junit files of a run, in the order given. */
+#define PC_CLI_MAX_REPORTS 16
+typedef struct pc_cli_reports {
+    const char *path[PC_CLI_MAX_REPORTS];
+    int format[PC_CLI_MAX_REPORTS]; /* pc_report_format */
+    size_t n;
+} pc_cli_reports;
+
+/* Adds a report file: its format is `format`, or with -1 the one its
+ * extension names. Returns 0, or the usage exit code (2, message
+ * printed) for an unknown extension or too many reports. */
+int pc_cli_add_report(pc_cli_reports *reports, const char *command,
+                      const char *option, const char *path, int format);
+
 struct pc_plan;
 struct pc_run_opts;
 /* Runs a plan (loaded from opts->plan_path when plan is NULL, else taken
- * over), prints the summary and returns the exit code. */
+ * over), writes the reports (checked before the run), prints the summary
+ * and returns the exit code. reports may be NULL. */
 int pc_cli_run_plan(struct pc_plan *plan, struct pc_run_opts *opts, int quiet,
-                    int as_json);
+                    int as_json, const pc_cli_reports *reports);
 
 /* Prints "plancheck: <msg>" on stderr (one line) and returns status. */
 int pc_cli_fail(int status, const char *fmt, ...)

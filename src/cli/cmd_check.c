@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plancheck/report.h"
 #include "plancheck/run.h"
 
 static const char check_help[] =
@@ -56,7 +57,10 @@ static const char check_help[] =
     "      --overwrite       replace an existing output\n"
     "      --findings-only   no normalised input layers in the output\n"
     "      --fail-on LEVEL   error (default), warning, info or never\n"
-    "      --json            JSON summary on stdout\n"
+    "      --report FILE     also write a report: .json, .xml (JUnit) or\n"
+    "                        .html (repeatable)\n"
+    "      --junit FILE      also write a JUnit XML report\n"
+    "      --json            JSON report on stdout\n"
     "  -q, --quiet           errors only\n"
     "  -h, --help            this help\n";
 
@@ -126,7 +130,7 @@ int pc_cmd_check(int argc, char **argv)
     enum { O_LAYER2 = 1000, O_KEY, O_KEY2, O_CRS, O_METHOD, O_MIN_AREA,
            O_MAX_AREA, O_MAX_WIDTH, O_MIN_WIDTH, O_MIN_THIN, O_TOL, O_REF,
            O_SELFTOUCH, O_REPAIR, O_SEVERITY, O_THREADS, O_OVERWRITE,
-           O_FAIL_ON, O_JSON, O_VERSION, O_FINDINGS_ONLY };
+           O_FAIL_ON, O_JSON, O_VERSION, O_FINDINGS_ONLY, O_REPORT, O_JUNIT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"layer", required_argument, NULL, 'l'},
@@ -150,6 +154,8 @@ int pc_cmd_check(int argc, char **argv)
         {"findings-only", no_argument, NULL, O_FINDINGS_ONLY},
         {"fail-on", required_argument, NULL, O_FAIL_ON},
         {"json", no_argument, NULL, O_JSON},
+        {"report", required_argument, NULL, O_REPORT},
+        {"junit", required_argument, NULL, O_JUNIT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, O_VERSION},
@@ -184,6 +190,8 @@ int pc_cmd_check(int argc, char **argv)
     rule.min_area_m2 = 0.01;
     rule.tolerance_m2 = 0.01;
     pc_area_method method = PC_AREA_ELLIPSOIDAL;
+    pc_cli_reports reports;
+    memset(&reports, 0, sizeof reports);
     int as_json = 0, quiet = 0, c, bad = 0;
     opterr = 0;
     optind = 2;
@@ -232,6 +240,12 @@ int pc_cmd_check(int argc, char **argv)
             opts.fail_on_set = 1;
             break;
         case O_JSON: as_json = 1; break;
+        case O_REPORT:
+        case O_JUNIT:
+            bad = pc_cli_add_report(&reports, "check ",
+                                    c == O_JUNIT ? "--junit" : "--report",
+                                    optarg, c == O_JUNIT ? PC_REPORT_JUNIT : -1);
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(check_help, stdout); return 0;
         case O_VERSION: pc_cli_print_version(stdout); return 0;
@@ -279,5 +293,5 @@ int pc_cmd_check(int argc, char **argv)
         pc_plan_free(plan);
         return pc_cli_fail(PC_ERR_INTERNAL, "out of memory");
     }
-    return pc_cli_run_plan(plan, &opts, quiet, as_json);
+    return pc_cli_run_plan(plan, &opts, quiet, as_json, &reports);
 }

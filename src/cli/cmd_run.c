@@ -1,16 +1,13 @@
 /* cmd_run.c: CLI stage: `plancheck run <plan.yaml>`: the whole check,
  * a short summary on stdout (text or --json), the exit code for CI. */
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "cli.h"
-#include "plancheck/landuse.h"
+#include "plancheck/report.h"
 #include "plancheck/run.h"
 
 static const char run_help[] =
@@ -32,119 +29,16 @@ static const char run_help[] =
     "                       on error findings not in the plan's `accepted:`\n"
     "      --threads N      worker threads for the spatial rules (default:\n"
     "                       the plan's `threads`, else one per core)\n"
-    "      --json           JSON summary on stdout instead of text\n"
+    "      --report FILE    also write a report; the format follows the\n"
+    "                       extension: .json (the --json document), .xml\n"
+    "                       (JUnit, for CI) or .html/.htm (a page with maps);\n"
+    "                       repeatable\n"
+    "      --junit FILE     also write a JUnit XML report (whatever the\n"
+    "                       extension)\n"
+    "      --json           JSON report on stdout instead of the text summary\n"
     "  -q, --quiet          no summary, warnings or progress (errors only)\n"
     "  -h, --help           this help\n"
     "      --version        version of plancheck and its libraries\n";
-
-static json_object *jdouble(double v)
-{
-    return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
-static void print_json(pc_ctx *ctx, const pc_run_result *r, int rc)
-{
-    json_object *root = json_object_new_object();
-    json_object_object_add(root, "plancheck", json_object_new_string(PC_VERSION));
-    json_object_object_add(root, "plan", json_object_new_string(r->plan->path));
-    json_object_object_add(root, "plan_name", r->plan->name ? json_object_new_string(r->plan->name) : NULL);
-    json_object_object_add(root, "output", json_object_new_string(r->output));
-    json_object_object_add(root, "working_crs", json_object_new_string(r->working_crs));
-    json_object_object_add(root, "area_method", json_object_new_string(pc_area_method_name(r->method)));
-    json_object_object_add(root, "fail_on", json_object_new_string(pc_severity_name(r->fail_on)));
-    json_object_object_add(root, "fail_new_only", json_object_new_boolean(r->fail_new_only));
-    json_object *jl = json_object_new_array();
-    for (size_t i = 0; i < r->nlayers; i++) {
-        const pc_run_layer *l = &r->layers[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(l->id));
-        json_object_object_add(o, "source", json_object_new_string(l->source));
-        json_object_object_add(o, "layer", json_object_new_string(l->source_layer));
-        json_object_object_add(o, "source_crs", json_object_new_string(l->source_crs));
-        json_object_object_add(o, "features", json_object_new_int64((int64_t)l->features));
-        json_object_object_add(o, "polygons", json_object_new_int64((int64_t)l->polygons));
-        json_object_object_add(o, "total_planar_m2", jdouble(l->total_planar_m2));
-        json_object_object_add(o, "total_ellipsoidal_m2", jdouble(l->total_ellipsoidal_m2));
-        if (l->area_checked) {
-            json_object *a = json_object_new_object();
-            json_object_object_add(a, "compared", json_object_new_int64((int64_t)l->area.compared));
-            json_object_object_add(a, "within_tolerance", json_object_new_int64((int64_t)l->area.within));
-            json_object_object_add(a, "no_figure", json_object_new_int64((int64_t)l->area.no_figure));
-            json_object_object_add(a, "bad_figure", json_object_new_int64((int64_t)l->area.bad_figure));
-            json_object_object_add(a, "no_polygon", json_object_new_int64((int64_t)l->area.no_polygon));
-            json_object_object_add(o, "area_check", a);
-        }
-        json_object_array_add(jl, o);
-    }
-    json_object_object_add(root, "layers", jl);
-    json_object *sev = json_object_new_object();
-    static const pc_severity levels[] = {PC_SEV_ERROR, PC_SEV_WARNING, PC_SEV_INFO};
-    for (size_t k = 0; k < 3; k++) {
-        int64_t n = 0;
-        for (size_t i = 0; i < r->findings.n; i++)
-            n += r->findings.items[i].severity == levels[k];
-        json_object_object_add(sev, pc_severity_name(levels[k]), json_object_new_int64(n));
-    }
-    json_object *jf = json_object_new_array();
-    for (size_t i = 0; i < r->findings.n; i++) {
-        const pc_finding *f = &r->findings.items[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "id", json_object_new_string(f->id));
-        json_object_object_add(o, "rule", json_object_new_string(f->rule));
-        json_object_object_add(o, "severity", json_object_new_string(pc_severity_name(f->severity)));
-        json_object_object_add(o, "layer", f->layer ? json_object_new_string(f->layer) : NULL);
-        json_object_object_add(o, "fid", f->fid >= 0 ? json_object_new_int64(f->fid) : NULL);
-        json_object_object_add(o, "key", f->key ? json_object_new_string(f->key) : NULL);
-        json_object_object_add(o, "layer2", f->layer2 ? json_object_new_string(f->layer2) : NULL);
-        json_object_object_add(o, "fid2", f->fid2 >= 0 ? json_object_new_int64(f->fid2) : NULL);
-        json_object_object_add(o, "key2", f->key2 ? json_object_new_string(f->key2) : NULL);
-        json_object_object_add(o, "field", f->field ? json_object_new_string(f->field) : NULL);
-        json_object_object_add(o, "repaired", json_object_new_boolean(f->repaired));
-        json_object_object_add(o, "measured_m2", jdouble(f->measured_m2));
-        json_object_object_add(o, "declared_m2", jdouble(f->declared_m2));
-        json_object_object_add(o, "diff_m2", jdouble(f->diff_m2));
-        json_object_object_add(o, "diff_pct", jdouble(f->diff_pct));
-        json_object_object_add(o, "tolerance_m2", jdouble(f->tolerance_m2));
-        json_object_object_add(o, "declared_value", jdouble(f->declared_value));
-        json_object_object_add(o, "declared_unit", f->unit ? json_object_new_string(f->unit) : NULL);
-        json_object_object_add(o, "area_method", f->method ? json_object_new_string(f->method) : NULL);
-        json_object_object_add(o, "accepted", json_object_new_boolean(f->accepted));
-        json_object_object_add(o, "accepted_reason", f->accepted_reason ? json_object_new_string(f->accepted_reason) : NULL);
-        json_object_object_add(o, "message", json_object_new_string(f->message ? f->message : ""));
-        json_object_array_add(jf, o);
-    }
-    json_object *summary = json_object_new_object();
-    json_object_object_add(summary, "total", json_object_new_int64((int64_t)r->findings.n));
-    json_object_object_add(summary, "by_severity", sev);
-    json_object_object_add(summary, "accepted", json_object_new_int64((int64_t)r->accepted));
-    json_object_object_add(summary, "stale", json_object_new_int64((int64_t)r->stale));
-    json_object_object_add(summary, "new", json_object_new_int64((int64_t)(r->findings.n - r->accepted - r->stale)));
-    json_object_object_add(root, "findings_summary", summary);
-    json_object *jb = json_object_new_array();
-    for (size_t i = 0; i < r->balance.n; i++) {
-        const pc_balance_row *b = &r->balance.rows[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "layer", json_object_new_string(b->layer));
-        json_object_object_add(o, "zone", json_object_new_string(b->zone));
-        json_object_object_add(o, "code", b->cls ? json_object_new_string(b->cls->code) : NULL);
-        json_object_object_add(o, "name_zh", json_object_new_string(b->cls ? b->cls->name_zh : b->total ? "合计" : "未分类"));
-        json_object_object_add(o, "total", json_object_new_boolean(b->total));
-        json_object_object_add(o, "parcels", json_object_new_int64((int64_t)b->parcels));
-        json_object_object_add(o, "area_ha", jdouble(b->area_m2 / 10000.0));
-        json_object_object_add(o, "pct", jdouble(b->pct));
-        json_object_array_add(jb, o);
-    }
-    json_object_object_add(root, "landuse_balance", jb);
-    json_object_object_add(root, "findings", jf);
-    json_object *jw = json_object_new_array();
-    for (size_t i = 0; i < pc_ctx_warning_count(ctx); i++)
-        json_object_array_add(jw, json_object_new_string(pc_ctx_warning(ctx, i)));
-    json_object_object_add(root, "warnings", jw);
-    json_object_object_add(root, "exit_code", json_object_new_int(rc));
-    puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(root);
-}
 
 static void print_text(const pc_run_result *r, int rc)
 {
@@ -218,8 +112,25 @@ static int run_progress(double complete, const char *message, void *arg)
     return 1;
 }
 
-int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
+int pc_cli_add_report(pc_cli_reports *reports, const char *command,
+                      const char *option, const char *path, int format)
 {
+    if (format < 0 && (format = pc_report_format_of(path)) < 0)
+        return pc_cli_usage(command, "%s '%s': unknown report format; use "
+                            ".json, .xml (JUnit) or .html", option, path);
+    if (reports->n == PC_CLI_MAX_REPORTS)
+        return pc_cli_usage(command, "at most %d reports", PC_CLI_MAX_REPORTS);
+    reports->path[reports->n] = path;
+    reports->format[reports->n++] = format;
+    return 0;
+}
+
+int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json,
+                    const pc_cli_reports *reports)
+{
+    static const pc_cli_reports none;
+    if (!reports)
+        reports = &none;
     pc_ctx *ctx = pc_ctx_new();
     if (!ctx) {
         pc_plan_free(plan);
@@ -233,8 +144,24 @@ int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    pc_status st = plan ? PC_OK : pc_plan_load(ctx, opts->plan_path, &plan);
+    /* A report that cannot be written fails now, not after the run. */
+    if (st == PC_OK && reports->n) {
+        const char *output = opts->no_output ? NULL
+                             : opts->output  ? opts->output
+                                             : plan->output;
+        st = pc_report_check(ctx, plan, output, opts->overwrite,
+                             reports->path, reports->n);
+        for (size_t i = 0; i < reports->n; i++)
+            opts->keep_layers |= reports->format[i] == PC_REPORT_HTML;
+        if (st != PC_OK) {
+            pc_plan_free(plan);
+            plan = NULL;
+        }
+    }
     pc_run_result r;
-    pc_status st = plan ? pc_run_plan(ctx, plan, opts, &r) : pc_run(ctx, opts, &r);
+    if (st == PC_OK)
+        st = pc_run_plan(ctx, plan, opts, &r); /* takes over the plan */
     if (st != PC_OK) {
         /* 128 + signal number, as a shell reports a killed command */
         int rc = interrupted ? pc_cli_fail(128 + interrupted, "interrupted; no "
@@ -244,10 +171,17 @@ int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
         return rc;
     }
     int rc = pc_run_exit_code(&r);
-    if (as_json)
-        print_json(ctx, &r, rc);
-    else if (!quiet)
+    for (size_t i = 0; i < reports->n && st == PC_OK; i++)
+        st = pc_report_write(ctx, &r, (pc_report_format)reports->format[i],
+                             reports->path[i]);
+    char *json = NULL;
+    if (st == PC_OK && as_json && (st = pc_report_json_text(ctx, &r, &json)) == PC_OK)
+        fputs(json, stdout);
+    else if (st == PC_OK && !quiet)
         print_text(&r, rc);
+    free(json);
+    if (st != PC_OK)
+        rc = pc_cli_fail(st, "%s", pc_ctx_error(ctx));
     pc_run_result_clear(ctx, &r);
     pc_ctx_free(ctx);
     return rc;
@@ -256,7 +190,7 @@ int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json)
 int pc_cmd_run(int argc, char **argv)
 {
     enum { OPT_JSON = 1000, OPT_VERSION, OPT_OVERWRITE, OPT_FAIL_ON, OPT_THREADS,
-           OPT_FINDINGS_ONLY };
+           OPT_FINDINGS_ONLY, OPT_REPORT, OPT_JUNIT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"overwrite", no_argument, NULL, OPT_OVERWRITE},
@@ -264,12 +198,16 @@ int pc_cmd_run(int argc, char **argv)
         {"fail-on", required_argument, NULL, OPT_FAIL_ON},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"json", no_argument, NULL, OPT_JSON},
+        {"report", required_argument, NULL, OPT_REPORT},
+        {"junit", required_argument, NULL, OPT_JUNIT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0}};
     pc_run_opts opts;
     memset(&opts, 0, sizeof opts);
+    pc_cli_reports reports;
+    memset(&reports, 0, sizeof reports);
     int as_json = 0, quiet = 0, c;
     opterr = 0;
     optind = 1;
@@ -297,6 +235,16 @@ int pc_cmd_run(int argc, char **argv)
             break;
         }
         case OPT_JSON: as_json = 1; break;
+        case OPT_REPORT:
+        case OPT_JUNIT: {
+            int rc = pc_cli_add_report(&reports, "run ",
+                                       c == OPT_JUNIT ? "--junit" : "--report",
+                                       optarg,
+                                       c == OPT_JUNIT ? PC_REPORT_JUNIT : -1);
+            if (rc)
+                return rc;
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': fputs(run_help, stdout); return 0;
         case OPT_VERSION: pc_cli_print_version(stdout); return 0;
@@ -308,5 +256,5 @@ int pc_cmd_run(int argc, char **argv)
         return pc_cli_usage("run ", optind == argc ? "no plan file given"
                                                     : "give exactly one plan file");
     opts.plan_path = argv[optind];
-    return pc_cli_run_plan(NULL, &opts, quiet, as_json);
+    return pc_cli_run_plan(NULL, &opts, quiet, as_json, &reports);
 }
