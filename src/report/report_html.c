@@ -211,11 +211,20 @@ static void rules_table(pc_sbuf *b, const pc_run_result *r,
     for (size_t k = 0; k < n; k++) {
         const pc_report_rule *rr = &rules[k];
         pc_sbuf_printf(b, "<tr data-rule-index=\"%d\"><td>", rr->index);
-        pc_sbuf title = {0};
-        pc_report_rule_title(r->plan, rr->index, &title);
-        pc_sbuf_escape(b, title.s);
-        b->oom |= title.oom;
-        pc_sbuf_free(&title);
+        const pc_plan_rule *pr =
+            rr->index >= 0 ? &r->plan->rules[rr->index] : NULL;
+        if (!pr)
+            pc_sbuf_puts(b, "area <small>(declared areas; run-level "
+                            "findings)</small>");
+        else {
+            pc_sbuf_puts(b, pc_plan_rule_name(pr->kind));
+            if (pr->kind == PC_RULE_SQL && pr->sql_id) {
+                pc_sbuf_puts(b, " ");
+                pc_sbuf_escape(b, pr->sql_id);
+            }
+            if (pr->line > 0)
+                pc_sbuf_printf(b, " <small>(line %d)</small>", pr->line);
+        }
         pc_sbuf_puts(b, "</td><td>");
         const char *layers[8];
         size_t nl = pc_report_rule_layers(r->plan, rr->index, layers, 8);
