@@ -903,11 +903,47 @@ static void draw_text_halo(map *m, const char *text, double x, double y,
     cairo_new_path(cr);
 }
 
+/* A close-up's finding is kept clear of other labels and named (its
+ * feature key) in bold beside it, where there is room. */
+static void label_focus(map *m)
+{
+    cairo_t *cr = m->cr;
+    double b[4];
+    if (!pc_geom_bbox(m->h, m->focus->geom, b))
+        return;
+    box f = {fmax(X(m, b[0]), m->area.x0) - 4, fmax(Y(m, b[3]), m->area.y0) - 4,
+             fmin(X(m, b[2]), m->area.x1) + 4, fmin(Y(m, b[1]), m->area.y1) + 4};
+    char text[256];
+    clean_text(m->focus->key ? m->focus->key : m->focus->id, text, sizeof text);
+    double px = 10 * PX_PER_PT, halo = 1.2 * PX_PER_MM;
+    set_font(cr, px, 1);
+    double w = text_w(cr, text), h = px * 1.15;
+    double cx = (f.x0 + f.x1) / 2, cy = (f.y0 + f.y1) / 2;
+    const double at[4][2] = {{f.x1 + 3, cy - h / 2}, {cx - w / 2, f.y0 - h - 3},
+                             {cx - w / 2, f.y1 + 3}, {f.x0 - w - 3, cy - h / 2}};
+    for (int k = 0; k < 4; k++) {
+        box t = {at[k][0] - halo, at[k][1] - halo, at[k][0] + w + halo,
+                 at[k][1] + h + halo};
+        if (!box_free(m, &t))
+            continue;
+        cairo_font_extents_t fe;
+        cairo_font_extents(cr, &fe);
+        double base = at[k][1] + (h - (fe.ascent + fe.descent)) / 2 + fe.ascent;
+        draw_text_halo(m, text, at[k][0], base, (pc_rgba){0.05, 0.05, 0.05, 1},
+                       1, halo, (pc_rgba){1, 1, 1, 0.9});
+        reserve(m, t);
+        break;
+    }
+    reserve(m, f);
+}
+
 /* Places the queued labels, the most important first, each only where it
  * overlaps nothing placed before (and fits its polygon). */
 static void place_labels(map *m)
 {
     cairo_t *cr = m->cr;
+    if (m->focus)
+        label_focus(m);
     qsort(m->labels, m->nlabels, sizeof *m->labels, cmp_label);
     for (size_t i = 0; i < m->nlabels; i++) {
         const label *l = &m->labels[i];
