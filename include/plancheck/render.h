@@ -45,6 +45,10 @@ pc_status pc_render_mem(pc_ctx *ctx, const pc_run_result *r,
 pc_status pc_render_format_of(pc_ctx *ctx, const char *path,
                               pc_render_format *format);
 
+/* Releases the font caches Cairo and fontconfig keep for the process, so
+ * that leak checkers see none. Only at exit, when no thread renders. */
+void pc_render_shutdown(void);
+
 #ifdef __cplusplus
 }
 #endif

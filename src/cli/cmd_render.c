@@ -233,6 +233,7 @@ int pc_cmd_render(int argc, char **argv)
     }
     pc_run_result_clear(ctx, &r);
     pc_ctx_free(ctx);
+    pc_render_shutdown();
 done:
     free(outputs);
     return rc;

@@ -724,6 +724,8 @@ static int cmp_fitem_pos(const void *a, const void *b)
  * their translucent fills into one opaque blot. */
 static void hide_repeats(map *m, fitem *fi, size_t n)
 {
+    if (!n)
+        return;
     qsort(fi, n, sizeof *fi, cmp_fitem_box);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
@@ -770,7 +772,8 @@ static void draw_findings(map *m)
         else
             order[n++] = f;
     }
-    qsort(order, n, sizeof *order, cmp_severity);
+    if (n)
+        qsort(order, n, sizeof *order, cmp_severity);
     fitem *fi = calloc(n ? n : 1, sizeof *fi);
     if (!fi) {
         free(order);
@@ -944,7 +947,8 @@ static void place_labels(map *m)
     cairo_t *cr = m->cr;
     if (m->focus)
         label_focus(m);
-    qsort(m->labels, m->nlabels, sizeof *m->labels, cmp_label);
+    if (m->nlabels)
+        qsort(m->labels, m->nlabels, sizeof *m->labels, cmp_label);
     for (size_t i = 0; i < m->nlabels; i++) {
         const label *l = &m->labels[i];
         double px = l->style->size_pt * PX_PER_PT;
@@ -1752,6 +1756,12 @@ pc_status pc_render_mem(pc_ctx *ctx, const pc_run_result *r,
     *buf = out.p;
     *len = out.n;
     return PC_OK;
+}
+
+void pc_render_shutdown(void)
+{
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 /* 1 when path is the plan file or one of the plan's layer sources. */

@@ -31,6 +31,20 @@ static size_t count_in(const char *s, size_t n, const char *needle)
     return c;
 }
 
+/* A file's text, NUL-terminated (tu_read_file gives bytes). */
+static char *read_text(const char *path)
+{
+    size_t n = 0;
+    unsigned char *b = tu_read_file(path, &n);
+    char *t = b ? realloc(b, n + 1) : NULL;
+    if (!t) {
+        free(b);
+        return NULL;
+    }
+    t[n] = '\0';
+    return t;
+}
+
 static void test_qml_builtin(void **state)
 {
     (void)state;
@@ -49,8 +63,7 @@ static void test_qml_builtin(void **state)
         char path[512];
         snprintf(path, sizeof path, "%s/maps/styles/%s.qml", PC_SOURCE_DIR,
                  s->name);
-        size_t len = 0;
-        char *text = (char *)tu_read_file(path, &len);
+        char *text = read_text(path);
         EXPECT(text != NULL, "%s: cannot read", path);
         if (text) {
             const char *end = strstr(text, "</categories>");
@@ -734,5 +747,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_file, fx_setup, fx_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    pc_render_shutdown();
+    return failed;
 }
