@@ -906,8 +906,8 @@ static void draw_text_halo(map *m, const char *text, double x, double y,
     cairo_new_path(cr);
 }
 
-/* A close-up's finding is kept clear of other labels and named (its
- * feature key) in bold beside it, where there is room. */
+/* A close-up's finding is named (its feature key) in bold beside it,
+ * where there is room, and a small one is kept clear of other labels. */
 static void label_focus(map *m)
 {
     cairo_t *cr = m->cr;
@@ -921,9 +921,23 @@ static void label_focus(map *m)
     double px = 10 * PX_PER_PT, halo = 1.2 * PX_PER_MM;
     set_font(cr, px, 1);
     double w = text_w(cr, text), h = px * 1.15;
-    double cx = (f.x0 + f.x1) / 2, cy = (f.y0 + f.y1) / 2;
-    const double at[4][2] = {{f.x1 + 3, cy - h / 2}, {cx - w / 2, f.y0 - h - 3},
-                             {cx - w / 2, f.y1 + 3}, {f.x0 - w - 3, cy - h / 2}};
+    /* beside a polygon's box; beside the first point of a line (a
+     * distance finding starts at the feature it is about) or a point */
+    box a = f;
+    const GEOSGeometry *g = m->focus->geom;
+    while (g && GEOSGetNumGeometries_r(m->h, g) > 1)
+        g = GEOSGetGeometryN_r(m->h, g, 0);
+    if (g && geom_dim(m, g) >= 0 && geom_dim(m, g) < 2 && GEOSisEmpty_r(m->h, g) == 0) {
+        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(m->h, g);
+        double x, y;
+        if (seq && GEOSCoordSeq_getXY_r(m->h, seq, 0, &x, &y)) {
+            double r = 2 * PX_PER_MM;
+            a = (box){X(m, x) - r, Y(m, y) - r, X(m, x) + r, Y(m, y) + r};
+        }
+    }
+    double cx = (a.x0 + a.x1) / 2, cy = (a.y0 + a.y1) / 2;
+    const double at[4][2] = {{a.x1 + 3, cy - h / 2}, {a.x0 - w - 3, cy - h / 2},
+                             {cx - w / 2, a.y0 - h - 3}, {cx - w / 2, a.y1 + 3}};
     for (int k = 0; k < 4; k++) {
         box t = {at[k][0] - halo, at[k][1] - halo, at[k][0] + w + halo,
                  at[k][1] + h + halo};
@@ -937,7 +951,10 @@ static void label_focus(map *m)
         reserve(m, t);
         break;
     }
-    reserve(m, f);
+    /* a small finding stays clear; over a big one labels still help */
+    double area = (m->area.x1 - m->area.x0) * (m->area.y1 - m->area.y0);
+    if ((f.x1 - f.x0) * (f.y1 - f.y0) < 0.06 * area)
+        reserve(m, f);
 }
 
 /* Places the queued labels, the most important first, each only where it
@@ -1022,10 +1039,9 @@ static void draw_scale_bar(map *m)
     int nseg = first == 5 ? 5 : 4;
     double x0 = m->area.x0 + 16 * u, bar_h = 6 * u, fs = 12 * u;
     double y_bar = m->area.y1 - 16 * u - bar_h;
-    char end_lbl[48], mid_lbl[32], num[32];
+    char end_lbl[48], num[32];
     length_text(len_m / unit, num, sizeof num);
     snprintf(end_lbl, sizeof end_lbl, "%s %s", num, km ? "km" : "m");
-    length_text(len_m / unit / 2, mid_lbl, sizeof mid_lbl);
     set_font(cr, fs, 0);
     double end_w = text_w(cr, end_lbl);
     box b = {x0 - 8 * u, y_bar - fs - 10 * u, x0 + len_px + end_w / 2 + 10 * u,
@@ -1048,14 +1064,21 @@ static void draw_scale_bar(map *m)
     cairo_set_line_width(cr, 1 * u);
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_stroke(cr);
+    /* labels on segment ends: 0, the middle and the end; every end of
+     * the five segments of a 5 x 10^k bar (its middle is no end) */
     double ty = y_bar - 4 * u;
-    const char *lbls[3] = {"0", mid_lbl, end_lbl};
-    double at[3] = {x0, x0 + len_px / 2, x0 + len_px};
-    for (int k = 0; k < 3; k++) {
-        double w = text_w(cr, lbls[k]);
-        double x = k == 2 ? at[k] - text_w(cr, num) / 2 : at[k] - w / 2;
+    int nlab = nseg == 5 ? 6 : 3;
+    for (int k = 0; k < nlab; k++) {
+        double v = len_m * k / (nlab - 1);
+        char lbl[48];
+        length_text(v / unit, num, sizeof num);
+        if (k == nlab - 1)
+            snprintf(lbl, sizeof lbl, "%s %s", num, km ? "km" : "m");
+        else
+            snprintf(lbl, sizeof lbl, "%s", num);
+        double x = x0 + len_px * k / (nlab - 1) - text_w(cr, num) / 2;
         cairo_move_to(cr, x, ty);
-        cairo_show_text(cr, lbls[k]);
+        cairo_show_text(cr, lbl);
     }
 }
 
