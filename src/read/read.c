@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cpl_conv.h>
@@ -55,6 +56,38 @@ static pc_status check_path(pc_ctx *ctx, const char *path)
     return PC_OK;
 }
 
+/* The cause in a GDAL error message: drivers often quote their whole
+ * failed SQL statement before it ("sqlite3_get_table(SELECT ...) failed:
+ * database disk image is malformed"), far too long for one line. */
+static const char *gdal_reason(const char *msg)
+{
+    if (!msg)
+        return "";
+    if (strlen(msg) <= 200)
+        return msg;
+    const char *cut = strstr(msg, ") failed: ");
+    return cut ? cut + strlen(") failed: ") : msg;
+}
+
+/* A Shapefile without its .dbf opens with no attribute fields at all;
+ * say why before a field lookup fails on it. */
+static void warn_missing_dbf(pc_ctx *ctx, GDALDatasetH ds, const char *path)
+{
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    size_t n = strlen(path);
+    if (strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile") != 0 || n < 4 ||
+        strcasecmp(path + n - 4, ".shp") != 0)
+        return;
+    char *dbf = pc_aprintf("%.*s.dbf", (int)(n - 4), path);
+    char *DBF = pc_aprintf("%.*s.DBF", (int)(n - 4), path);
+    struct stat sb;
+    if (dbf && DBF && stat(dbf, &sb) != 0 && stat(DBF, &sb) != 0)
+        pc_warn(ctx, "%s: no %s beside it: the layer has no attributes", path,
+                dbf);
+    free(dbf);
+    free(DBF);
+}
+
 static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
                                 const char *encoding, pc_status *st)
 {
@@ -82,10 +115,12 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
     }
     CPLPopErrorHandler();
     if (!ds) {
-        const char *msg = CPLGetLastErrorMsg();
+        const char *msg = gdal_reason(CPLGetLastErrorMsg());
         *st = pc_error(ctx, PC_ERR_INPUT,
-                       "%s: not a vector dataset GDAL can read%s%s", path,
-                       msg && *msg ? ": " : "", msg ? msg : "");
+                       "%s: not a vector dataset GDAL can read%s%.200s", path,
+                       *msg ? ": " : "", msg);
+    } else {
+        warn_missing_dbf(ctx, ds, path);
     }
     return ds;
 }
