@@ -585,6 +585,69 @@ static pc_status run_sql(pc_ctx *ctx, const pc_plan *plan,
     return pc_sql_rule(ctx, *session, &o, out);
 }
 
+/* The geometry a rule needs in each of its layers: a rule given a layer of
+ * the wrong kind (lines where polygons are measured) would otherwise find
+ * nothing and pass. A mixed layer passes: its stray features are the
+ * validity rule's findings. */
+static pc_status need_class(pc_ctx *ctx, const pc_plan *plan,
+                            const pc_plan_rule *pr, pc_layer **layers,
+                            const char *id, pc_geom_class want)
+{
+    int i = id ? pc_plan_layer_index(plan, id) : -1;
+    if (i < 0)
+        return PC_OK;
+    pc_geom_class got = layers[i]->geom_class;
+    if (got == want || got == PC_GEOM_MIXED)
+        return PC_OK;
+    static const char *const names[] = {"no geometry", "points", "lines",
+                                        "polygons", "mixed geometries"};
+    return pc_error(ctx, PC_ERR_INPUT, "%s needs %s in layer '%s', which "
+                    "holds %s (%s in %s)", pc_plan_rule_name(pr->kind),
+                    names[want], id, names[got],
+                    layers[i]->geom_type ? layers[i]->geom_type : "?",
+                    layers[i]->source);
+}
+
+static pc_status check_rule_geometry(pc_ctx *ctx, const pc_plan *plan,
+                                     const pc_plan_rule *pr, pc_layer **layers)
+{
+    const pc_geom_class P = PC_GEOM_POLYGON, L = PC_GEOM_LINE;
+    pc_geom_class a = PC_GEOM_NONE, b = PC_GEOM_NONE;
+    switch (pr->kind) {
+    case PC_RULE_OVERLAP: case PC_RULE_DUPLICATES: case PC_RULE_SLIVERS:
+    case PC_RULE_FIGURES:
+        a = P;
+        break;
+    case PC_RULE_OVERLAP_BETWEEN: case PC_RULE_CONTAINMENT: case PC_RULE_GAPS:
+    case PC_RULE_SQSX:
+        a = b = P;
+        break;
+    case PC_RULE_CORRIDOR: case PC_RULE_CONNECTIVITY:
+        a = L;
+        break;
+    case PC_RULE_CORRIDOR_OVERLAP: case PC_RULE_CROSSINGS:
+        a = b = L;
+        break;
+    case PC_RULE_INTRUSION:
+        a = P, b = L;
+        break;
+    case PC_RULE_LINES_WITHIN:
+        a = L, b = P;
+        break;
+    default:
+        return PC_OK; /* attributes, or any geometry */
+    }
+    pc_status st = need_class(ctx, plan, pr, layers, pr->layer, a);
+    if (st == PC_OK && b != PC_GEOM_NONE)
+        st = need_class(ctx, plan, pr, layers, pr->layer2, b);
+    if (st == PC_OK && pr->kind == PC_RULE_SQSX) {
+        st = need_class(ctx, plan, pr, layers, pr->farmland, P);
+        if (st == PC_OK)
+            st = need_class(ctx, plan, pr, layers, pr->eco_redline, P);
+    }
+    return st;
+}
+
 static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                            const pc_run_opts *opts, const pc_crs *work,
                            pc_layer **layers, const pc_layer_areas *areas,
@@ -603,7 +666,10 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     pc_sql_session *sql = NULL;
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         size_t first = out->n;
-        if (plan->rules[k].kind == PC_RULE_LANDUSE)
+        st = check_rule_geometry(ctx, plan, &plan->rules[k], layers);
+        if (st != PC_OK)
+            ; /* reported below with the rule's line */
+        else if (plan->rules[k].kind == PC_RULE_LANDUSE)
             st = run_landuse(ctx, plan, &plan->rules[k], layers, areas, out,
                              balance);
         else if (plan->rules[k].kind == PC_RULE_UNITS_AGREE)
