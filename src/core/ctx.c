@@ -167,7 +167,14 @@ int pc_severity_parse(const char *s, pc_severity *out)
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 
-static void gdal_register(void) { GDALAllRegister(); }
+/* GDAL would print its own messages on stderr, several lines in its own
+ * words; plancheck reads them (CPLGetLastErrorMsg) where it reports the
+ * problem, in its one line naming the file and layer. */
+static void gdal_register(void)
+{
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+}
 
 void pc_gdal_init(void) { pthread_once(&gdal_once, gdal_register); }
 

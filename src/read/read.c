@@ -63,8 +63,6 @@ static const char *gdal_reason(const char *msg)
 {
     if (!msg)
         return "";
-    if (strlen(msg) <= 200)
-        return msg;
     const char *cut = strstr(msg, ") failed: ");
     return cut ? cut + strlen(") failed: ") : msg;
 }
@@ -652,8 +650,47 @@ static pc_status read_features(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
     return st;
 }
 
+/* The worst GDAL message while a layer is read: a damaged file can open
+ * and then fail on a table GDAL reads later (its CRS, its features), with
+ * a warning after the failure that would hide it from CPLGetLastErrorMsg. */
+struct gdal_worst {
+    CPLErr type;
+    char msg[512];
+};
+
+static void CPL_STDCALL keep_worst(CPLErr type, CPLErrorNum num,
+                                   const char *msg)
+{
+    (void)num;
+    struct gdal_worst *w = CPLGetErrorHandlerUserData();
+    if (type > w->type) {
+        w->type = type;
+        snprintf(w->msg, sizeof w->msg, "%s", msg ? msg : "");
+    }
+}
+
+static pc_status read_layer(pc_ctx *ctx, const char *path,
+                            const pc_read_opts *opts, pc_layer **out);
+
 pc_status pc_read_layer(pc_ctx *ctx, const char *path,
                         const pc_read_opts *opts, pc_layer **out)
+{
+    struct gdal_worst worst = {CE_None, ""};
+    pc_gdal_init();
+    CPLPushErrorHandlerEx(keep_worst, &worst);
+    pc_status st = read_layer(ctx, path, opts, out);
+    CPLPopErrorHandler();
+    if (st == PC_OK && worst.type >= CE_Failure) {
+        pc_layer_free(ctx, *out);
+        *out = NULL;
+        return pc_error(ctx, PC_ERR_INPUT, "%s: cannot be read: %.200s",
+                        path, gdal_reason(worst.msg));
+    }
+    return st;
+}
+
+static pc_status read_layer(pc_ctx *ctx, const char *path,
+                            const pc_read_opts *opts, pc_layer **out)
 {
     *out = NULL;
     pc_status st;

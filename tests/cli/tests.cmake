@@ -10,3 +10,5 @@ add_test(NAME cli.rules_crosscheck
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_rules_crosscheck.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.rules_crosscheck PROPERTIES TIMEOUT 120)
+add_test(NAME cli.bad_inputs
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_bad_inputs.sh $<TARGET_FILE:plancheck-cli>)
