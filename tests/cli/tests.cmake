@@ -12,3 +12,10 @@ add_test(NAME cli.rules_crosscheck
 set_tests_properties(cli.rules_crosscheck PROPERTIES TIMEOUT 120)
 add_test(NAME cli.bad_inputs
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_bad_inputs.sh $<TARGET_FILE:plancheck-cli>)
+add_test(NAME cli.signals
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_signals.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+add_test(NAME cli.threads_deterministic
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_threads.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.signals cli.threads_deterministic PROPERTIES TIMEOUT 300)
