@@ -174,6 +174,20 @@ static void gdal_register(void)
 {
     GDALAllRegister();
     CPLSetErrorHandler(CPLQuietErrorHandler);
+    /* No network: drivers that only read from servers are dropped (paths
+     * naming a network file system are refused by the read stage). */
+    static const char *const network[] = {
+        "WFS", "OAPIF", "CSW", "NGW", "Elasticsearch", "CouchDB", "Carto",
+        "AmigoCloud", "PLSCENES", "EEDA", "MongoDBv3", "GNMDatabase",
+        "PostgreSQL", "MySQL", "OCI", "MSSQLSpatial", "ODBC", "WMS", "WCS",
+        "DAAS", "OGCAPI", "HTTP"};
+    for (size_t i = 0; i < sizeof network / sizeof network[0]; i++) {
+        GDALDriverH d = GDALGetDriverByName(network[i]);
+        if (d) {
+            GDALDeregisterDriver(d);
+            GDALDestroyDriver(d);
+        }
+    }
 }
 
 void pc_gdal_init(void) { pthread_once(&gdal_once, gdal_register); }

@@ -23,19 +23,48 @@
 
 /* Network sources are refused by default: a plan check must not depend on
  * (or leak to) a server. */
+static const char *const network_vsi[] = {
+    "/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
+    "/vsiswift", "/vsiwebhdfs", "/vsihdfs"};
+
+/* `text` names a network file system anywhere (chained as in
+ * /vsizip//vsicurl/..., or inside a VRT file) or a URL. */
+static int names_network(const char *text)
+{
+    if (strstr(text, "://"))
+        return 1;
+    for (size_t i = 0; i < sizeof network_vsi / sizeof network_vsi[0]; i++)
+        if (strstr(text, network_vsi[i]))
+            return 1;
+    return 0;
+}
+
 static int is_network_path(const char *path)
 {
     static const char *const prefixes[] = {
-        "/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
-        "/vsiswift", "/vsiwebhdfs", "/vsihdfs", "WFS:", "PG:", "MySQL:",
-        "OCI:", "MSSQL:", "ODBC:", "ES:", "CouchDB:", "MongoDB", "OAPIF:",
-        "CARTO:", "AMIGOCLOUD:", "NGW:", "PLScenes:", "EEDA:"};
-    if (strstr(path, "://"))
+        "WFS:", "PG:", "MySQL:", "OCI:", "MSSQL:", "ODBC:", "ES:",
+        "CouchDB:", "MongoDB", "OAPIF:", "CARTO:", "AMIGOCLOUD:", "NGW:",
+        "PLScenes:", "EEDA:", "CSW:"};
+    if (names_network(path))
         return 1;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+        if (strncasecmp(path, prefixes[i], strlen(prefixes[i])) == 0)
             return 1;
     return 0;
+}
+
+/* An OGR VRT file names its sources inside: refuse one that reaches the
+ * network (the drivers that only talk to servers are deregistered). */
+static int vrt_names_network(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return names_network(buf);
 }
 
 /* Checks that `path` names something that exists, with a message naming
@@ -117,6 +146,13 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
         *st = pc_error(ctx, PC_ERR_INPUT,
                        "%s: not a vector dataset GDAL can read%s%.200s", path,
                        *msg ? ": " : "", msg);
+    } else if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)),
+                      "OGR_VRT") == 0 && vrt_names_network(path)) {
+        GDALClose(ds);
+        ds = NULL;
+        *st = pc_error(ctx, PC_ERR_INPUT, "%s: the VRT names a network "
+                       "source; network sources are refused (copy the data "
+                       "to a local file)", path);
     } else {
         warn_missing_dbf(ctx, ds, path);
     }

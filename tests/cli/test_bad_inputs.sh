@@ -126,6 +126,13 @@ plan https.yaml https://example.com/p.geojson
 fails 3 network_path "network sources are refused" https.yaml
 plan vsicurl.yaml /vsicurl/https://example.com/p.gpkg
 fails 3 vsicurl_path "network sources are refused" vsicurl.yaml
+plan chained.yaml /vsizip//vsicurl/https://example.com/p.zip
+fails 3 chained_vsicurl_path "network sources are refused" chained.yaml
+printf '<OGRVRTDataSource><OGRVRTLayer name="p"><SrcDataSource>/vsicurl/https://example.com/p.gpkg</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>\n' >net.vrt
+plan vrt.yaml net.vrt
+fails 3 vrt_naming_network "net.vrt: the VRT names a network source" vrt.yaml
+plan wfs.yaml "'WFS:https://example.com/wfs'"
+fails 3 wfs_connection "network sources are refused" wfs.yaml
 
 # --- the wrong geometry for a rule (3) ---------------------------------------
 geojson lines.geojson "$(feature L1 1 亩 '{"type":"LineString","coordinates":[[580000,3093000],[580100,3093000]]}')"
