@@ -134,6 +134,14 @@ fails 3 vrt_naming_network "net.vrt: the VRT names a network source" vrt.yaml
 plan wfs.yaml "'WFS:https://example.com/wfs'"
 fails 3 wfs_connection "network sources are refused" wfs.yaml
 
+# --- plan files that are not UTF-8 text (3) ----------------------------------
+plan nul.yaml good.gpkg
+printf '%%YAML 1.2\0x\n' | cat - nul.yaml >nul2.yaml
+fails 3 plan_with_nul "nul2.yaml:1: byte 0x00: a plan file is UTF-8 text" nul2.yaml
+plan gbk.yaml good.gpkg
+printf '# \xb5\xd8\xbf\xe9\n' | cat gbk.yaml - >gbk2.yaml   # 地块 in GBK
+fails 3 plan_in_gbk "gbk2.yaml:12: byte 0xB5: a plan file is UTF-8 text" gbk2.yaml
+
 # --- the wrong geometry for a rule (3) ---------------------------------------
 geojson lines.geojson "$(feature L1 1 亩 '{"type":"LineString","coordinates":[[580000,3093000],[580100,3093000]]}')"
 plan lines.yaml lines.geojson "{overlap: {layers: [p]}}"
