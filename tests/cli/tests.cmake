@@ -19,3 +19,8 @@ add_test(NAME cli.threads_deterministic
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_threads.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.signals cli.threads_deterministic PROPERTIES TIMEOUT 300)
+add_test(NAME cli.valgrind
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_valgrind.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.valgrind PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
+                     LABELS valgrind)
