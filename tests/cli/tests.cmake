@@ -10,3 +10,7 @@ add_test(NAME cli.rules_crosscheck
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_rules_crosscheck.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.rules_crosscheck PROPERTIES TIMEOUT 120)
+add_test(NAME cli.styles
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_styles.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.styles PROPERTIES TIMEOUT 120)
