@@ -8,7 +8,7 @@
 # Usage: test_styles.sh <plancheck binary> <source dir>
 set -u
 PC=$1
-SRC=$2
+SRC=$(cd "$2" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -114,6 +114,41 @@ for sample in oujiangkou jinliwen; do
     [ "$nf" -gt 0 ] && [ "$nf" = "$na" ] && ok || bad "findings: $na aliases for $nf columns"
   fi
 done
+
+# A style for another geometry and an alias for a missing field: warnings,
+# the generic style, the alias left out; an unknown style name: exit 3
+# naming the line and the styles.
+cat >"$T/mis.yaml" <<YAML
+plancheck: 1
+crs: EPSG:4549
+layers:
+  blocks:
+    source: $SRC/gis/oujiangkou/oujiangkou.gpkg
+    layer: zones
+    style: roads
+    title: 街区
+    aliases: {code: 街区编号, nosuch: 无此字段}
+YAML
+OUT="$T/mis.gpkg"
+"$PC" run --fail-on never -o "$OUT" "$T/mis.yaml" >/dev/null 2>"$T/mis.err"
+rc=$?
+[ "$rc" -eq 0 ] && ok || bad "mis.yaml: exit $rc"
+grep -q "layer blocks: style roads draws lines" "$T/mis.err" && ok || bad "no warning for a line style on polygons"
+grep -q "layer blocks: alias for field nosuch" "$T/mis.err" && ok || bad "no warning for an alias of a missing field"
+[ "$(q "SELECT styleName FROM layer_styles WHERE f_table_name = 'blocks'")" = polygons ] \
+  && ok || bad "blocks: not the generic polygon style"
+q "SELECT styleQML FROM layer_styles WHERE f_table_name = 'blocks'" >"$T/b.qml"
+[ "$(xmllint --xpath 'string(//aliases/alias[@field="code"]/@name)' "$T/b.qml")" = 街区编号 ] \
+  && ok || bad "blocks: alias of code"
+[ "$(xmllint --xpath 'count(//aliases/alias[@field="nosuch"])' "$T/b.qml")" = 0 ] \
+  && ok || bad "blocks: an alias for a field the table lacks"
+sed 's/style: roads/style: landuse/' "$T/mis.yaml" >"$T/bad.yaml"
+"$PC" run -o "$T/bad.gpkg" "$T/bad.yaml" >/dev/null 2>"$T/bad.err"
+rc=$?
+[ "$rc" -eq 3 ] && ok || bad "unknown style: exit $rc, expected 3"
+grep -q "bad.yaml:7: layers.blocks: unknown style 'landuse' (expected one of: boundary, zones, parcels" "$T/bad.err" \
+  && ok || bad "unknown style: message $(head -1 "$T/bad.err")"
+[ ! -e "$T/bad.gpkg" ] && ok || bad "unknown style: an output was written"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
