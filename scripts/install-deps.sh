@@ -14,6 +14,7 @@ packages=(
   libjson-c-dev                   # --json output
   libssl-dev                      # SHA-256 of the plan file (libcrypto)
   libcmocka-dev                   # unit tests
+  libxml2-dev libxml2-utils       # tests: the QGIS styles as XML (xmllint)
   python3                         # the sample-data generator and CLI tests
 )
 

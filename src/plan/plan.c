@@ -13,6 +13,7 @@
 #include "../core/internal.h"
 #include "plancheck/plan.h"
 #include "plancheck/sql.h"
+#include "plancheck/style.h"
 #include "plancheck/units.h"
 
 struct loader {
@@ -248,12 +249,52 @@ static pc_status load_area(struct loader *L, struct fy_node *n, int line,
     return PC_OK;
 }
 
+/* `aliases:` of a layer: a mapping of field names to display names (QGIS
+ * field aliases in the output). A field named twice is an error. */
+static pc_status load_aliases(struct loader *L, struct fy_node *n, int line,
+                              const char *id, pc_plan_layer *pl)
+{
+    if (!fy_node_is_mapping(n))
+        return fail(L, node_line(n, line), "layers.%s.aliases must be a "
+                    "mapping of field: alias", id);
+    size_t count = (size_t)fy_node_mapping_item_count(n);
+    pl->alias_fields = calloc(count ? count : 1, sizeof *pl->alias_fields);
+    pl->aliases = calloc(count ? count : 1, sizeof *pl->aliases);
+    if (!pl->alias_fields || !pl->aliases)
+        return PC_OOM(L->ctx);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        pc_status st;
+        struct fy_node *k = fy_node_pair_key(p);
+        int kl = node_line(k, line);
+        const char *field = scalar(L, k, kl, "an alias's field name", &st);
+        if (!field)
+            return st;
+        for (size_t i = 0; i < pl->naliases; i++)
+            if (!strcmp(pl->alias_fields[i], field))
+                return fail(L, kl, "layers.%s.aliases: field '%s' is given "
+                            "twice", id, field);
+        size_t i = pl->naliases;
+        if (!(pl->alias_fields[i] = pc_strdup(field)))
+            return PC_OOM(L->ctx);
+        pl->naliases++;
+        char what[256];
+        snprintf(what, sizeof what, "layers.%s.aliases.%s", id, field);
+        if ((st = get_string(L, fy_node_pair_value(p), kl, what,
+                             &pl->aliases[i])) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
 static pc_status load_layer(struct loader *L, const char *id,
                             struct fy_node *n, int line, pc_plan_layer *pl)
 {
     static const char *const keys[] = {"source", "layer", "crs", "encoding",
                                        "key", "declared_area", "tolerance",
-                                       NULL};
+                                       "style", "title", "description",
+                                       "aliases", NULL};
     char what[256];
     snprintf(what, sizeof what, "layers.%s", id);
     pl->line = line;
@@ -283,6 +324,23 @@ static pc_status load_layer(struct loader *L, const char *id,
         return st;
     if ((v = lookup(n, "key", &kl, line)) &&
         (st = get_string(L, v, kl, "key", &pl->key_field)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "style", &kl, line))) {
+        if ((st = get_string(L, v, kl, "style", &pl->style)) != PC_OK)
+            return st;
+        if (!pc_style_get(pl->style))
+            return fail(L, node_line(v, kl), "%s: unknown style '%s' "
+                        "(expected one of: %s)", what, pl->style,
+                        pc_style_names());
+    }
+    if ((v = lookup(n, "title", &kl, line)) &&
+        (st = get_string(L, v, kl, "title", &pl->title)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "description", &kl, line)) &&
+        (st = get_string(L, v, kl, "description", &pl->description)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "aliases", &kl, line)) &&
+        (st = load_aliases(L, v, kl, id, pl)) != PC_OK)
         return st;
     pl->tol = L->plan->tol;
     if ((v = lookup(n, "tolerance", &kl, line))) {
@@ -1662,6 +1720,15 @@ void pc_plan_free(pc_plan *plan)
         free(l->crs);
         free(l->encoding);
         free(l->key_field);
+        free(l->style);
+        free(l->title);
+        free(l->description);
+        for (size_t k = 0; k < l->naliases; k++) {
+            free(l->alias_fields[k]);
+            free(l->aliases[k]);
+        }
+        free(l->alias_fields);
+        free(l->aliases);
         for (size_t k = 0; k < l->nareas; k++) {
             free(l->areas[k].value_field);
             free(l->areas[k].unit_field);

@@ -624,6 +624,7 @@ static int read_parallel(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
         pool.ranges[k].hi = k == pool.nranges - 1 ? hi + 1 : lo + span * (k + 1);
     }
     int started = 0;
+    int was_quiet = pc_ctx_quiet(ctx); /* worker 0 is the caller's context */
     for (int t = 0; *st == PC_OK && t < nt; t++) {
         ws[t].pool = &pool;
         ws[t].lyr = t == 0 ? lyr : NULL;
@@ -659,6 +660,7 @@ static int read_parallel(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
         pc_ctx_free(ws[t].ctx);
     free(ws);
     free(pool.ranges);
+    pc_ctx_set_quiet(ctx, was_quiet);
     return 1;
 }
 

@@ -13,6 +13,7 @@
 #include "plancheck/read.h"
 #include "plancheck/run.h"
 #include "plancheck/sql.h"
+#include "plancheck/style.h"
 #include "plancheck/write.h"
 
 static void utc_now(char *buf, size_t n)
@@ -691,6 +692,41 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     return st;
 }
 
+/* How QGIS shows a plan layer in the output: its style (style.h), the
+ * plan's title, description and field aliases. An alias for a field the
+ * layer lacks is a warning: it would show nowhere. */
+static pc_status describe_layer(pc_ctx *ctx, const pc_plan_layer *pl,
+                                const pc_layer *layer, pc_out_layer *out,
+                                pc_kv **aliases)
+{
+    out->layer = layer;
+    out->title = pl->title;
+    out->description = pl->description;
+    out->style = pc_style_for_layer(pl, layer);
+    if (pl->style && strcmp(out->style->name, pl->style) != 0)
+        pc_warn(ctx, "layer %s: style %s draws %s, the layer has %s; "
+                "using %s", pl->id, pl->style,
+                pc_style_get(pl->style)->geom == PC_GEOM_LINE ? "lines"
+                : pc_style_get(pl->style)->geom == PC_GEOM_POINT ? "points"
+                                                                 : "polygons",
+                layer->geom_type ? layer->geom_type : "no geometry",
+                out->style->name);
+    *aliases = calloc(pl->naliases ? pl->naliases : 1, sizeof **aliases);
+    if (!*aliases)
+        return PC_OOM(ctx);
+    for (size_t k = 0; k < pl->naliases; k++) {
+        (*aliases)[k].key = pl->alias_fields[k];
+        (*aliases)[k].value = pl->aliases[k];
+        if (pc_layer_field_index(layer, pl->alias_fields[k]) < 0 &&
+            strcmp(pl->alias_fields[k], "src_fid") != 0)
+            pc_warn(ctx, "layer %s: alias for field %s, which the layer does "
+                    "not have", pl->id, pl->alias_fields[k]);
+    }
+    out->aliases = *aliases;
+    out->naliases = pl->naliases;
+    return PC_OK;
+}
+
 pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *r)
 {
     pc_plan *plan = NULL;
@@ -719,6 +755,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_layer **layers = NULL;
     pc_layer_areas *areas = NULL;
     pc_out_layer *out = NULL;
+    pc_kv **aliases = NULL;
     const char **inputs = NULL;
     struct meta meta = {0};
 
@@ -777,9 +814,10 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     layers = calloc(n, sizeof *layers);
     areas = calloc(n, sizeof *areas);
     out = calloc(n, sizeof *out);
+    aliases = calloc(n, sizeof *aliases);
     inputs = calloc(n + 1, sizeof *inputs);
     r->layers = calloc(n, sizeof *r->layers);
-    if (!layers || !areas || !out || !inputs || !r->layers) {
+    if (!layers || !areas || !out || !aliases || !inputs || !r->layers) {
         st = PC_OOM(ctx);
         goto fail;
     }
@@ -789,7 +827,9 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
                            &areas[i], &r->layers[i], &r->findings);
         if (st != PC_OK)
             goto fail;
-        out[i].layer = layers[i];
+        if ((st = describe_layer(ctx, &plan->layers[i], layers[i], &out[i],
+                                 &aliases[i])) != PC_OK)
+            goto fail;
         out[i].areas = &areas[i];
         inputs[i] = plan->layers[i].source;
     }
@@ -809,7 +849,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     }
     if (target) {
         pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
-                            opts->progress, opts->progress_arg, &r->balance};
+                            opts->progress, opts->progress_arg, &r->balance,
+                            r->started_utc};
         double t0 = pc_now_s();
         st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
                            &r->findings, meta.kv, meta.n);
@@ -835,6 +876,9 @@ fail:
     free(layers);
     free(areas);
     free(out);
+    for (size_t i = 0; aliases && i < plan->nlayers; i++)
+        free(aliases[i]);
+    free(aliases);
     free(inputs);
     pc_crs_free(work);
     if (st != PC_OK)

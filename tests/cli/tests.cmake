@@ -24,3 +24,7 @@ add_test(NAME cli.valgrind
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.valgrind PROPERTIES TIMEOUT 900 SKIP_RETURN_CODE 77
                      LABELS valgrind)
+add_test(NAME cli.styles
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_styles.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.styles PROPERTIES TIMEOUT 120)
