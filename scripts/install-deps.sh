@@ -16,6 +16,8 @@ packages=(
   libcmocka-dev                   # unit tests
   libxml2-dev libxml2-utils       # tests: the QGIS styles as XML (xmllint)
   python3                         # the sample-data generator and CLI tests
+  valgrind                        # the CLI end to end under memcheck
+  clang libclang-rt-14-dev        # the ASan/UBSan build and libFuzzer
 )
 
 missing=()
