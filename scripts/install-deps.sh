@@ -18,6 +18,8 @@ packages=(
   libcairo2-dev                   # plancheck render: PNG and SVG maps
   fonts-noto-cjk                  # ... their Chinese text (Noto Sans CJK)
   python3                         # the sample-data generator and CLI tests
+  valgrind                        # the CLI end to end under memcheck
+  clang libclang-rt-14-dev        # the ASan/UBSan build and libFuzzer
 )
 
 missing=()

@@ -1534,7 +1534,50 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
     return PC_OK;
 }
 
-/* Hex SHA-256 of the file's bytes, for the run metadata. */
+#define PC_PLAN_MAX_BYTES (16 << 20)
+
+/* A plan file is text: UTF-8 without control characters but tab, line
+ * feed and carriage return (as YAML requires). Checked before libfyaml
+ * sees the bytes: some of them (a NUL inside a directive) hang its
+ * scanner. Returns 0, or the 1-based line of the first offending byte. */
+struct text_check {
+    int line;       /* current line */
+    int pending;    /* continuation bytes still expected */
+    int bad_line;   /* first offending line, 0 if none */
+    unsigned char bad_byte;
+};
+
+static void check_text(struct text_check *t, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n && !t->bad_line; i++) {
+        unsigned char c = b[i];
+        int ok;
+        if (t->pending > 0) {
+            ok = (c & 0xC0) == 0x80;
+            t->pending--;
+        } else if (c < 0x80) {
+            ok = c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+            ok = ok && c != 0x7F;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            ok = 1, t->pending = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            ok = 1, t->pending = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            ok = 1, t->pending = 3;
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            t->bad_line = t->line;
+            t->bad_byte = c;
+        }
+        if (c == '\n')
+            t->line++;
+    }
+}
+
+/* Hex SHA-256 of the file's bytes, for the run metadata; the bytes must be
+ * text (check_text). */
 static pc_status hash_file(pc_ctx *ctx, const char *path, char **hex)
 {
     FILE *fp = fopen(path, "rb");
@@ -1549,10 +1592,34 @@ static pc_status hash_file(pc_ctx *ctx, const char *path, char **hex)
         st = pc_error(ctx, PC_ERR_INTERNAL, "SHA-256 unavailable");
         goto done;
     }
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
+    struct text_check text = {1, 0, 0, 0};
+    size_t total = 0;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
         EVP_DigestUpdate(md, buf, got);
+        check_text(&text, buf, got);
+        total += got;
+        if (text.bad_line || total > PC_PLAN_MAX_BYTES)
+            break;
+    }
     if (ferror(fp)) {
         st = pc_error(ctx, PC_ERR_INPUT, "%s: read error", path);
+        goto done;
+    }
+    if (!text.bad_line && text.pending > 0 && total <= PC_PLAN_MAX_BYTES) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s:%d: the file ends inside a "
+                      "UTF-8 character: a plan file is UTF-8 text", path,
+                      text.line);
+        goto done;
+    }
+    if (text.bad_line) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s:%d: byte 0x%02X: a plan file is "
+                      "UTF-8 text without control characters", path,
+                      text.bad_line, text.bad_byte);
+        goto done;
+    }
+    if (total > PC_PLAN_MAX_BYTES) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s: larger than %d MB: not a plan "
+                      "file", path, PC_PLAN_MAX_BYTES >> 20);
         goto done;
     }
     EVP_DigestFinal_ex(md, digest, &len);

@@ -2,16 +2,28 @@
  * files of maps/styles, every file parses (libxml2) and keeps to the QML
  * subset style.h promises the renderer, each style draws what its name
  * says, a plan layer's style is chosen as documented, and the alias block
- * added for a layer's fields stays well-formed XML. */
+ * added for a layer's fields stays well-formed XML. Then a written
+ * GeoPackage, read back with SQLite, libxml2 and GDAL: layer_styles as
+ * QGIS makes it, one default style per table, the aliases, the titles and
+ * QGIS's layer metadata where QGIS looks for it. */
 #include "testutil.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <sqlite3.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
 
 #include "../../src/style/style_internal.h"
 #include "plancheck/landuse.h"
+#include "plancheck/measure.h"
 #include "plancheck/plan.h"
 #include "plancheck/style.h"
+#include "plancheck/write.h"
 
 /* ---- small libxml2 helpers ------------------------------------------- */
 
@@ -578,6 +590,564 @@ static void test_aliases(void **state)
     report();
 }
 
+/* ---- the styles, aliases and metadata in a written GeoPackage ------------ */
+
+#define X0 580000.0
+#define Y0 3093000.0
+#define RUN_UTC "2024-05-01T08:00:00Z"
+
+static const pc_kv run_meta[] = {
+    {"tool", "plancheck test"},
+    {"libraries", "GDAL x, GEOS y, PROJ z"},
+    {"plan_file", "plans/瓯江口.yaml"},
+    {"plan_sha256", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"},
+    {"working_crs", "EPSG:4549"},
+    {"area_method", "ellipsoidal"},
+    {"started_utc", RUN_UTC},
+    {"input.parcels", "parcels.shp | layer parcels | CRS EPSG:4549 | 2 features"},
+    {"note", "a <tag> & \"quotes\" 'too'"},
+};
+#define NRUN_META (sizeof run_meta / sizeof run_meta[0])
+
+struct gfx {
+    pc_ctx *ctx;
+    char *dir;
+    pc_layer *parcels, *lots, *roads;
+    pc_layer_areas areas;
+    pc_findings findings;
+};
+
+static void add_finding(struct gfx *g, const char *rule, pc_severity sev,
+                        const char *wkt)
+{
+    pc_finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = (char *)rule;
+    f.severity = sev;
+    f.layer = (char *)"parcels";
+    f.fid = 1;
+    f.key = (char *)"A-1";
+    f.measured_m2 = f.declared_m2 = f.diff_m2 = f.diff_pct = NAN;
+    f.tolerance_m2 = f.declared_value = NAN;
+    f.message = (char *)"测试 finding";
+    f.geom = wkt ? GEOSGeomFromWKT_r(pc_ctx_geos(g->ctx), wkt) : NULL;
+    assert_int_equal(pc_findings_add(g->ctx, &g->findings, &f), PC_OK);
+}
+
+static int gpkg_setup(void **state)
+{
+    struct gfx *g = calloc(1, sizeof *g);
+    if (!g || !(g->ctx = pc_ctx_new()) || !(g->dir = tu_mkdtemp("style")))
+        return -1;
+    pc_ctx_set_quiet(g->ctx, 1);
+    g->parcels = tu_layer_new(g->ctx, "parcels", "EPSG:4549");
+    size_t code = tu_layer_add_field(g->parcels, "code", PC_FIELD_TEXT);
+    size_t area = tu_layer_add_field(g->parcels, "decl_area", PC_FIELD_REAL);
+    char *w0 = tu_square_wkt(X0, Y0, 100, 0), *w1 = tu_square_wkt(X0 + 300, Y0, 50, 0);
+    pc_feature *f = tu_layer_add_feature(g->ctx, g->parcels, 1, w0);
+    tu_set_text(f, code, "A-1");
+    tu_set_real(f, area, 15);
+    f = tu_layer_add_feature(g->ctx, g->parcels, 2, w1);
+    tu_set_text(f, code, "A-2");
+    pc_layer_update_extent(g->ctx, g->parcels);
+    if (pc_measure_layer(g->ctx, g->parcels, PC_MEASURE_BOTH, NULL, NULL,
+                         &g->areas) != PC_OK)
+        return -1;
+    g->lots = tu_layer_new(g->ctx, "lots", "EPSG:4549");
+    tu_layer_add_field(g->lots, "name", PC_FIELD_TEXT);
+    tu_layer_add_feature(g->ctx, g->lots, 7, w1);
+    pc_layer_update_extent(g->ctx, g->lots);
+    g->roads = tu_layer_new(g->ctx, "roads", "EPSG:4549");
+    free(g->roads->geom_type);
+    g->roads->geom_type = pc_strdup("Line String");
+    g->roads->geom_class = PC_GEOM_LINE;
+    size_t red = tu_layer_add_field(g->roads, "red_line_m", PC_FIELD_REAL);
+    char *line = pc_aprintf("LINESTRING(%f %f,%f %f)", X0, Y0 - 50, X0 + 400,
+                            Y0 - 50);
+    f = tu_layer_add_feature(g->ctx, g->roads, 3, line);
+    tu_set_real(f, red, 40);
+    pc_layer_update_extent(g->ctx, g->roads);
+    free(w0);
+    free(w1);
+    free(line);
+    add_finding(g, "area.declared", PC_SEV_ERROR, NULL);
+    char *pt = pc_aprintf("POINT(%f %f)", X0 + 10, Y0 + 10);
+    add_finding(g, "validity.self_intersection", PC_SEV_WARNING, pt);
+    free(pt);
+    if (pc_findings_finish(g->ctx, &g->findings) != PC_OK)
+        return -1;
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    *state = g;
+    return 0;
+}
+
+static int gpkg_teardown(void **state)
+{
+    struct gfx *g = *state;
+    if (!g)
+        return 0;
+    pc_findings_clear(g->ctx, &g->findings);
+    pc_layer_areas_clear(&g->areas);
+    pc_layer_free(g->ctx, g->parcels);
+    pc_layer_free(g->ctx, g->lots);
+    pc_layer_free(g->ctx, g->roads);
+    pc_ctx_free(g->ctx);
+    tu_rm_rf(g->dir);
+    free(g->dir);
+    free(g);
+    CPLPopErrorHandler();
+    GDALDestroyDriverManager();
+    OGRCleanupAll();
+    return 0;
+}
+
+/* A file's text, NUL-terminated; NULL when it cannot be read. */
+static char *read_text(const char *path)
+{
+    size_t len = 0;
+    unsigned char *bytes = tu_read_file(path, &len);
+    char *text = bytes ? realloc(bytes, len + 1) : NULL;
+    if (!text) {
+        free(bytes);
+        return NULL;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* The first column of the first row of `sql` (sqlite3_mprintf's format,
+ * with %Q for quoted text), malloc'ed; NULL when there is no row or the
+ * value is NULL. */
+static char *sql_text(sqlite3 *db, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("SQL %s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = pc_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    return out;
+}
+
+static long sql_long(sqlite3 *db, const char *sql)
+{
+    char *t = sql_text(db, "%s", sql);
+    long v = t ? atol(t) : -1;
+    free(t);
+    return v;
+}
+
+/* The columns of a table as "name type notnull default pk" lines. */
+static char *table_info(sqlite3 *db, const char *table)
+{
+    return sql_text(db, "SELECT group_concat(name || ' ' || type || ' ' || "
+                    "\"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
+                    "char(10)) FROM pragma_table_info(%Q)", table);
+}
+
+/* A GeoPackage with the table layer_styles made by QGIS's own sequence of
+ * OGR calls (QgsOgrProviderMetadata::saveStyle in QGIS's
+ * src/core/providers/ogr/qgsogrprovidermetadata.cpp), to compare with. */
+static void make_qgis_reference(const char *path)
+{
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    char **options = CSLSetNameValue(NULL, "FID", "id");
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone,
+                                         options);
+    CSLDestroy(options);
+    assert_non_null(l);
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+        int width;
+    } f[] = {{"f_table_catalog", OFTString, 256},
+             {"f_table_schema", OFTString, 256},
+             {"f_table_name", OFTString, 256},
+             {"f_geometry_column", OFTString, 256},
+             {"styleName", OFTString, 30},
+             {"styleQML", OFTString, 0},
+             {"styleSLD", OFTString, 0},
+             {"useAsDefault", OFTInteger, -1},
+             {"description", OFTString, 0},
+             {"owner", OFTString, 30},
+             {"ui", OFTString, 30},
+             {"update_time", OFTDateTime, -2}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(f[i].name, f[i].type);
+        if (f[i].width > 0)
+            OGR_Fld_SetWidth(fd, f[i].width);
+        if (f[i].width == -1)
+            OGR_Fld_SetSubType(fd, OFSTBoolean);
+        if (f[i].width == -2)
+            OGR_Fld_SetDefault(fd, "CURRENT_TIMESTAMP");
+        assert_int_equal(OGR_L_CreateField(l, fd, TRUE), OGRERR_NONE);
+        OGR_Fld_Destroy(fd);
+    }
+    GDALClose(ds);
+}
+
+/* QGIS's query for a layer's metadata (QgsOgrProvider::loadMetadata in
+ * QGIS's src/core/providers/ogr/qgsogrprovider.cpp): the first row. */
+static char *qgis_metadata(sqlite3 *db, const char *table)
+{
+    return sql_text(db, "SELECT metadata from gpkg_metadata LEFT JOIN "
+                    "gpkg_metadata_reference ON "
+                    "(gpkg_metadata_reference.table_name = %Q AND "
+                    "gpkg_metadata.id = gpkg_metadata_reference.md_file_id) "
+                    "WHERE md_standard_uri = %Q and reference_scope = %Q",
+                    table, "http://mrcc.com/qgis.dtd", "table");
+}
+
+/* Text of the first element `name` under the root, "" if none. */
+static char *root_text(xmlDocPtr doc, const char *name)
+{
+    xmlNodePtr n = child(xmlDocGetRootElement(doc), name);
+    xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+    char *out = pc_strdup(t ? (const char *)t : "");
+    xmlFree(t);
+    return out;
+}
+
+static const struct {
+    const char *table, *style, *identifier;
+} written[] = {
+    {"findings", "findings", "检查结果"},
+    {"findings_points", "findings_points", "检查结果（点）"},
+    {"parcels", "parcels", "地块"},
+    {"lots", "polygons", "地块 (lots)"}, /* the same title, made unique */
+    {"roads", "roads", "roads"},
+    {"plancheck_run", "table", "运行信息"},
+};
+#define NWRITTEN (sizeof written / sizeof written[0])
+
+/* Checks the styles of one table: its row, its QML (the style file with
+ * the alias block), and that each alias names a column of the table with
+ * QGIS's field index. */
+static void check_style_row(sqlite3 *db, const char *table, const char *style,
+                            const pc_kv *want, size_t nwant)
+{
+    char *n = sql_text(db, "SELECT count(*) FROM layer_styles WHERE "
+                       "f_table_name = %Q", table);
+    EXPECT(n && !strcmp(n, "1"), "%s: %s style rows", table, n ? n : "no");
+    free(n);
+    char *row = sql_text(db, "SELECT f_table_catalog || '|' || "
+                         "f_table_schema || '|' || f_geometry_column || '|' "
+                         "|| styleName || '|' || useAsDefault || '|' || "
+                         "styleSLD || '|' || owner || '|' || "
+                         "ifnull(ui, 'NULL') || '|' || update_time FROM "
+                         "layer_styles WHERE f_table_name = %Q", table);
+    char *geom = sql_text(db, "SELECT column_name FROM gpkg_geometry_columns "
+                          "WHERE table_name = %Q", table);
+    char *want_row = pc_aprintf("||%s|%s|1|||NULL|%.19s.000Z",
+                                geom ? geom : "", style, RUN_UTC);
+    EXPECT(row && !strcmp(row, want_row), "%s: row %s, expected %s",
+           table, row ? row : "(none)", want_row);
+    free(row);
+    free(want_row);
+    free(geom);
+
+    char *qml = sql_text(db, "SELECT styleQML FROM layer_styles WHERE "
+                         "f_table_name = %Q", table);
+    if (!qml) {
+        EXPECT(0, "%s: no styleQML", table);
+        return;
+    }
+    /* the style file's text, the alias block inserted before </qgis> */
+    if (strcmp(style, "table") != 0) {
+        char *path = pc_aprintf("%s/maps/styles/%s.qml", PC_SOURCE_DIR, style);
+        char *file = read_text(path);
+        const char *end = file ? strstr(file, "</qgis>") : NULL;
+        const char *qend = strstr(qml, "  </aliases>\n</qgis>");
+        EXPECT(end && qend && !strncmp(qml, file, (size_t)(end - file)) &&
+                   !strncmp(qml + (end - file), "  <aliases>\n", 12) &&
+                   !strcmp(qend + 13, end),
+               "%s: styleQML is not %s with an alias block", table, path);
+        free(file);
+        free(path);
+    }
+    xmlDocPtr doc = parse(qml, strlen(qml));
+    EXPECT(doc != NULL, "%s: styleQML is not well-formed XML", table);
+    if (doc) {
+        size_t seen = 0;
+        for (xmlNodePtr a = child(child(xmlDocGetRootElement(doc), "aliases"),
+                                  "alias");
+             a; a = a->next) {
+            if (!is(a, "alias"))
+                continue;
+            char field[128], name[256], idx[16];
+            attr(a, "field", field, sizeof field);
+            attr(a, "name", name, sizeof name);
+            attr(a, "index", idx, sizeof idx);
+            /* QGIS numbers a GeoPackage's fields from the FID column, the
+             * geometry column is not one */
+            char *cid = sql_text(db, "SELECT count(*) FROM pragma_table_info"
+                                 "(%Q) WHERE cid < (SELECT cid FROM "
+                                 "pragma_table_info(%Q) WHERE name = %Q) AND "
+                                 "name NOT IN (SELECT column_name FROM "
+                                 "gpkg_geometry_columns WHERE table_name = "
+                                 "%Q)", table, table, field, table);
+            EXPECT(cid && !strcmp(cid, idx), "%s: alias of %s has index %s, "
+                   "the column is %s", table, field, idx, cid ? cid : "absent");
+            free(cid);
+            int expected = 0;
+            for (size_t k = 0; k < nwant; k++)
+                if (!strcmp(want[k].key, field)) {
+                    expected = 1;
+                    EXPECT(!strcmp(want[k].value, name), "%s.%s: alias %s, "
+                           "expected %s", table, field, name, want[k].value);
+                }
+            EXPECT(expected || (unsigned char)name[0] >= 0x80,
+                   "%s.%s: alias '%s' is not Chinese", table, field, name);
+            seen++;
+        }
+        EXPECT(seen >= nwant, "%s: %zu aliases, expected at least %zu", table,
+               seen, nwant);
+        xmlFreeDoc(doc);
+    }
+    free(qml);
+}
+
+static void test_gpkg_styles(void **state)
+{
+    struct gfx *g = *state;
+    tu_expect_reset();
+    static const pc_kv parcel_aliases[] = {
+        {"code", "地块编号"}, {"decl_area", "申报面积"}, {"ghost", "无此字段"}};
+    pc_out_layer out[] = {
+        {.layer = g->parcels, .areas = &g->areas, .title = "地块",
+         .description = "控规地块 (parcels)", .style = pc_style_get("parcels"),
+         .aliases = parcel_aliases, .naliases = 3},
+        {.layer = g->lots, .title = "地块"},
+        {.layer = g->roads, .style = pc_style_get("roads")},
+    };
+    char *path = tu_path(g->dir, "out.gpkg");
+    pc_write_opts o;
+    memset(&o, 0, sizeof o);
+    o.path = path;
+    o.crs = g->parcels->crs;
+    o.run_utc = RUN_UTC;
+    pc_status st = pc_write_gpkg(g->ctx, &o, out, 3, &g->findings, run_meta,
+                                 NRUN_META);
+    if (st != PC_OK)
+        fail_msg("write: %s", pc_ctx_error(g->ctx));
+
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    char *ok = sql_text(db, "PRAGMA integrity_check");
+    EXPECT(ok && !strcmp(ok, "ok"), "integrity_check: %s", ok);
+    free(ok);
+    EXPECT(sql_long(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0,
+           "foreign keys broken");
+
+    /* layer_styles: QGIS's columns and types, registered as attributes */
+    char *ref_path = tu_path(g->dir, "qgis.gpkg");
+    make_qgis_reference(ref_path);
+    sqlite3 *ref = NULL;
+    assert_int_equal(sqlite3_open_v2(ref_path, &ref, SQLITE_OPEN_READONLY,
+                                     NULL), SQLITE_OK);
+    char *a = table_info(db, "layer_styles"), *b = table_info(ref, "layer_styles");
+    EXPECT(a && b && !strcmp(a, b), "layer_styles columns differ from "
+           "QGIS's:\n%s\nvs\n%s", a ? a : "", b ? b : "");
+    free(a);
+    free(b);
+    a = sql_text(db, "SELECT data_type FROM gpkg_contents WHERE table_name = "
+                 "'layer_styles'");
+    b = sql_text(ref, "SELECT data_type FROM gpkg_contents WHERE table_name = "
+                 "'layer_styles'");
+    EXPECT(a && b && !strcmp(a, "attributes") && !strcmp(a, b),
+           "layer_styles registered as %s", a ? a : "nothing");
+    free(a);
+    free(b);
+    sqlite3_close(ref);
+    free(ref_path);
+    /* QGIS's column names, as its source spells them */
+    a = sql_text(db, "SELECT group_concat(name || ':' || type, ',') FROM "
+                 "pragma_table_info('layer_styles')");
+    EXPECT(a && !strcmp(a, "id:INTEGER,f_table_catalog:TEXT(256),"
+                           "f_table_schema:TEXT(256),f_table_name:TEXT(256),"
+                           "f_geometry_column:TEXT(256),styleName:TEXT(30),"
+                           "styleQML:TEXT,styleSLD:TEXT,useAsDefault:BOOLEAN,"
+                           "description:TEXT,owner:TEXT(30),ui:TEXT(30),"
+                           "update_time:DATETIME"),
+           "layer_styles columns: %s", a ? a : "");
+    free(a);
+
+    /* one default style per table written, nothing else */
+    EXPECT(sql_long(db, "SELECT count(*) FROM layer_styles") == (long)NWRITTEN,
+           "%ld style rows", sql_long(db, "SELECT count(*) FROM layer_styles"));
+    EXPECT(sql_long(db, "SELECT count(*) FROM gpkg_contents WHERE table_name "
+                    "<> 'layer_styles' AND table_name NOT IN (SELECT "
+                    "f_table_name FROM layer_styles)") == 0,
+           "a table without a style");
+    check_style_row(db, "parcels", "parcels", (const pc_kv[]){
+        {"src_fid", "源要素编号"}, {"code", "地块编号"}, {"decl_area", "申报面积"},
+        {"area_planar_m2", "平面面积（平方米）"},
+        {"area_ellipsoidal_m2", "椭球面积（平方米）"}}, 5);
+    check_style_row(db, "lots", "polygons",
+                    (const pc_kv[]){{"src_fid", "源要素编号"}}, 1);
+    check_style_row(db, "roads", "roads",
+                    (const pc_kv[]){{"src_fid", "源要素编号"}}, 1);
+    check_style_row(db, "findings", "findings", (const pc_kv[]){
+        {"finding_id", "问题编号"}, {"severity", "严重程度"},
+        {"message", "说明"}}, 3);
+    check_style_row(db, "findings_points", "findings_points", NULL, 0);
+    check_style_row(db, "plancheck_run", "table",
+                    (const pc_kv[]){{"key", "项目"}, {"value", "内容"}}, 2);
+    /* every findings column has its alias */
+    long ncols = sql_long(db, "SELECT count(*) FROM pragma_table_info("
+                          "'findings') WHERE name NOT IN ('fid', 'geom')");
+    char *fq = sql_text(db, "SELECT styleQML FROM layer_styles WHERE "
+                        "f_table_name = 'findings'");
+    long naliases = 0;
+    for (const char *p = fq; p && (p = strstr(p, "<alias ")); p++)
+        naliases++;
+    EXPECT(ncols == 22 && naliases == ncols, "findings: %ld columns, %ld "
+           "aliases", ncols, naliases);
+    free(fq);
+
+    /* titles and descriptions in gpkg_contents */
+    for (size_t i = 0; i < NWRITTEN; i++) {
+        char *id = sql_text(db, "SELECT identifier FROM gpkg_contents WHERE "
+                            "table_name = %Q", written[i].table);
+        EXPECT(id && !strcmp(id, written[i].identifier), "%s: identifier %s, "
+               "expected %s", written[i].table, id ? id : "NULL",
+               written[i].identifier);
+        free(id);
+    }
+    a = sql_text(db, "SELECT description FROM gpkg_contents WHERE table_name "
+                 "= 'parcels'");
+    EXPECT(a && !strcmp(a, "控规地块 (parcels)"), "parcels description %s", a);
+    free(a);
+    a = sql_text(db, "SELECT description FROM gpkg_contents WHERE table_name "
+                 "= 'lots'");
+    EXPECT(a && tu_contains(a, "hand-built.gpkg") && tu_contains(a, "EPSG:4549"),
+           "lots description %s", a);
+    free(a);
+
+    /* QGIS layer metadata: one row per table, found by QGIS's query */
+    EXPECT(sql_long(db, "SELECT count(*) FROM gpkg_extensions WHERE "
+                    "extension_name = 'gpkg_metadata' AND table_name IN "
+                    "('gpkg_metadata', 'gpkg_metadata_reference') AND scope "
+                    "= 'read-write'") == 2, "metadata extension not registered");
+    EXPECT(sql_long(db, "SELECT count(*) FROM gpkg_metadata WHERE md_scope = "
+                    "'dataset' AND md_standard_uri = 'http://mrcc.com/qgis.dtd' "
+                    "AND mime_type = 'text/xml'") == (long)NWRITTEN,
+           "QGIS metadata rows");
+    for (size_t i = 0; i < NWRITTEN; i++) {
+        const char *t = written[i].table;
+        char *n = sql_text(db, "SELECT count(*) FROM gpkg_metadata_reference r "
+                           "JOIN gpkg_metadata m ON m.id = r.md_file_id WHERE "
+                           "r.reference_scope = 'table' AND r.table_name = %Q "
+                           "AND r.column_name IS NULL AND r.row_id_value IS "
+                           "NULL", t);
+        EXPECT(n && !strcmp(n, "1"), "%s: %s metadata references", t, n);
+        free(n);
+        char *xml = qgis_metadata(db, t);
+        xmlDocPtr doc = xml ? parse(xml, strlen(xml)) : NULL;
+        EXPECT(doc != NULL, "%s: no parsable QGIS metadata", t);
+        if (!doc) {
+            free(xml);
+            continue;
+        }
+        EXPECT(is(xmlDocGetRootElement(doc), "qgis"), "%s: root", t);
+        char *v = root_text(doc, "title");
+        EXPECT(!strcmp(v, written[i].identifier), "%s: title %s", t, v);
+        free(v);
+        v = root_text(doc, "identifier");
+        EXPECT(!strcmp(v, t), "%s: identifier %s", t, v);
+        free(v);
+        v = root_text(doc, "abstract");
+        EXPECT(tu_contains(v, run_meta[3].value) &&
+                   tu_contains(v, run_meta[2].value) &&
+                   tu_contains(v, "EPSG:4549") && tu_contains(v, "ellipsoidal"),
+               "%s: abstract lacks the provenance: %s", t, v);
+        free(v);
+        /* every run entry in the history, in order */
+        xmlNodePtr h = child(xmlDocGetRootElement(doc), "history");
+        for (size_t k = 0; k < NRUN_META; k++) {
+            char *want = pc_aprintf("%s: %s", run_meta[k].key, run_meta[k].value);
+            xmlChar *got = h ? xmlNodeGetContent(h) : NULL;
+            EXPECT(got && !strcmp((const char *)got, want), "%s: history %zu "
+                   "is '%s', expected '%s'", t, k, got ? (char *)got : "",
+                   want);
+            xmlFree(got);
+            free(want);
+            do
+                h = h ? h->next : NULL;
+            while (h && !is(h, "history"));
+        }
+        xmlNodePtr d = child(child(xmlDocGetRootElement(doc), "dates"), "date");
+        char buf[64];
+        EXPECT(d && !strcmp(attr(d, "type", buf, sizeof buf), "Created") &&
+                   !strcmp(attr(d, "value", buf, sizeof buf), RUN_UTC),
+               "%s: no creation date %s", t, RUN_UTC);
+        xmlNodePtr srs = child(child(xmlDocGetRootElement(doc), "crs"),
+                               "spatialrefsys");
+        int spatial = strcmp(t, "plancheck_run") != 0;
+        if (spatial) {
+            xmlChar *authid = srs ? xmlNodeGetContent(child(srs, "authid")) : NULL;
+            xmlChar *wkt = srs ? xmlNodeGetContent(child(srs, "wkt")) : NULL;
+            EXPECT(authid && !strcmp((char *)authid, "EPSG:4549") && wkt &&
+                       !strncmp((char *)wkt, "PROJCRS[", 8),
+                   "%s: CRS not EPSG:4549 with its WKT", t);
+            xmlFree(authid);
+            xmlFree(wkt);
+            /* the extent, against the table's own in gpkg_contents */
+            xmlNodePtr sp = child(child(xmlDocGetRootElement(doc), "extent"),
+                                  "spatial");
+            char *ext = sql_text(db, "SELECT min_x || ' ' || min_y || ' ' || "
+                                 "max_x || ' ' || max_y FROM gpkg_contents "
+                                 "WHERE table_name = %Q", t);
+            double e[4] = {NAN, NAN, NAN, NAN};
+            if (ext)
+                sscanf(ext, "%lf %lf %lf %lf", &e[0], &e[1], &e[2], &e[3]);
+            static const char *const keys[] = {"minx", "miny", "maxx", "maxy"};
+            /* a table without geometries has no extent */
+            EXPECT(!ext == !sp, "%s: extent %s in gpkg_contents, %s in the "
+                   "metadata", t, ext ? "set" : "NULL", sp ? "one" : "none");
+            for (int k = 0; sp && ext && k < 4; k++)
+                EXPECT(fabs(atof(attr(sp, keys[k], buf, sizeof buf)) - e[k]) <
+                           1e-6,
+                       "%s: extent %s %s, gpkg_contents %f", t, keys[k], buf,
+                       e[k]);
+            free(ext);
+        } else {
+            EXPECT(!srs, "%s: a CRS for an attribute table", t);
+        }
+        xmlFreeDoc(doc);
+        free(xml);
+    }
+    sqlite3_close(db);
+
+    /* GDAL reads the titles, descriptions and the metadata as the layer's */
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                 NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "parcels");
+    assert_non_null(l);
+    const char *ident = GDALGetMetadataItem(l, "IDENTIFIER", NULL);
+    const char *item = GDALGetMetadataItem(l, "GPKG_METADATA_ITEM_1", NULL);
+    EXPECT(ident && !strcmp(ident, "地块"), "GDAL: identifier %s", ident);
+    EXPECT(item && tu_contains(item, "<title>地块</title>"),
+           "GDAL: the QGIS metadata is not the layer's");
+    l = GDALDatasetGetLayerByName(ds, "layer_styles");
+    EXPECT(l && OGR_L_GetFeatureCount(l, TRUE) == (GIntBig)NWRITTEN,
+           "GDAL: layer_styles rows");
+    GDALClose(ds);
+    free(path);
+    report();
+}
+
 int main(void)
 {
     LIBXML_TEST_VERSION
@@ -590,7 +1160,11 @@ int main(void)
         cmocka_unit_test(test_for_layer),
         cmocka_unit_test(test_aliases),
     };
+    const struct CMUnitTest gpkg_tests[] = {
+        cmocka_unit_test(test_gpkg_styles),
+    };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rc |= cmocka_run_group_tests(gpkg_tests, gpkg_setup, gpkg_teardown);
     xmlCleanupParser();
     return rc;
 }
