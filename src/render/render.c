@@ -1152,15 +1152,15 @@ static void draw_swatch(map *m, const pc_qml_symbol *sym, int dim, double x,
     if (dim == 2 && sym->type == PC_SYMBOL_FILL) {
         for (size_t k = 0; k < sym->nlayers; k++) {
             const pc_qml_sublayer *sl = &sym->layers[k];
-            cairo_rectangle(cr, x + 1, y + 1, w - 2, h - 2);
             if (sl->cls == PC_QML_SIMPLE_FILL && sl->brush != PC_BRUSH_NONE) {
+                cairo_rectangle(cr, x + 1, y + 1, w - 2, h - 2);
                 if (sl->brush == PC_BRUSH_SOLID || sl->brush == PC_BRUSH_DENSE) {
                     set_rgba(cr, sl->fill, sym->opacity *
                              (sl->brush == PC_BRUSH_DENSE ? 0.5 : 1));
-                    cairo_fill_preserve(cr);
+                    cairo_fill(cr);
                 } else {
                     cairo_save(cr);
-                    cairo_clip_preserve(cr);
+                    cairo_clip(cr);
                     set_rgba(cr, sl->fill, sym->opacity);
                     hatch(m, (box){x, y, x + w, y + h}, sl->brush);
                     cairo_restore(cr);
@@ -1170,9 +1170,9 @@ static void draw_swatch(map *m, const pc_qml_symbol *sym, int dim, double x,
                 set_stroke(m, sl, NULL, sym->opacity, 2 * m->u)) {
                 if (cairo_get_line_width(cr) > h / 3)
                     cairo_set_line_width(cr, h / 3);
+                cairo_rectangle(cr, x + 1, y + 1, w - 2, h - 2);
                 cairo_stroke(cr);
             }
-            cairo_new_path(cr);
         }
         return;
     }
@@ -1366,7 +1366,6 @@ static void draw_legend(map *m, box panel)
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_stroke(cr);
     double x = panel.x0 + pad, y = panel.y0 + pad;
-    double maxw = panel.x1 - pad - x;
     set_font(cr, 17 * u, 1);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     cairo_move_to(cr, x, y + 17 * u);
@@ -1406,7 +1405,6 @@ static void draw_legend(map *m, box panel)
         cairo_show_text(cr, rw->text);
         y += row_h;
     }
-    (void)maxw;
     free(rows);
 }
 

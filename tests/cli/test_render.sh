@@ -111,6 +111,14 @@ cmp -s "$T/z21.png" "$T/first.png" && bad "zoom drew the overview" || ok
 expect 0 "extent" -- "$PC" render -q --extent 580000,3092000,590000,3097000 --title "Test 测试" -o "$T/ext.svg" "$PLAN"
 xmllint --noout "$T/ext.svg" && ok || bad "extent SVG"
 
+# without the CJK font: the maps are still written, with one warning naming
+# the package to install
+printf '<?xml version="1.0"?>\n<fontconfig><cachedir>%s/fc</cachedir></fontconfig>\n' "$T" >"$T/nofonts.conf"
+expect 0 "no CJK font" -- env FONTCONFIG_FILE="$T/nofonts.conf" "$PC" render \
+  --size 640x480 -o "$T/nofont.png" -o "$T/nofont.svg" "$PLAN"
+one_line_err "fonts-noto-cjk"
+[ "$(png_size "$T/nofont.png")" = "640x480" ] && ok || bad "no-font PNG size"
+
 # --- bad arguments (2), missing input (3), unwritable output (5) -------------
 expect 2 "no -o" -- "$PC" render "$PLAN"
 one_line_err "-o"
