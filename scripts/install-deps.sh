@@ -14,8 +14,12 @@ packages=(
   libjson-c-dev                   # --json output
   libssl-dev                      # SHA-256 of the plan file (libcrypto)
   libcmocka-dev                   # unit tests
+  libxml2-dev libxml2-utils       # QGIS styles (QML): render reads them; xmllint
+  libcairo2-dev                   # plancheck render: PNG and SVG maps
+  fonts-noto-cjk                  # ... their Chinese text (Noto Sans CJK)
   python3                         # the sample-data generator and CLI tests
-  libxml2-utils                   # xmllint: the JUnit report against its XSD
+  valgrind                        # the CLI end to end under memcheck
+  clang libclang-rt-14-dev        # the ASan/UBSan build and libFuzzer
   chromium                        # the HTML report test (headless browser)
 )
 # Node.js and npm drive the browser test (tests/report): Debian's packages

@@ -31,6 +31,12 @@ typedef struct pc_plan_layer {
     size_t nareas;
     int has_tolerance;   /* 1 when `tolerance` overrides the plan's */
     pc_tolerance tol;
+    char *style;         /* `style:` a style name (style.h), or NULL */
+    char *title;         /* `title:` display name, e.g. 地块, or NULL */
+    char *description;   /* `description:`, or NULL */
+    char **alias_fields; /* `aliases:` field -> alias (e.g. 地块编号), */
+    char **aliases;      /* in the plan file's order */
+    size_t naliases;
     int line;
 } pc_plan_layer;
 

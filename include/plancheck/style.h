@@ -34,6 +34,9 @@ typedef struct pc_style {
     const char *qml;      /* the file's text, NUL-terminated */
     const char *title_zh; /* legend / layer title, e.g. "地块" */
     const char *title_en; /* e.g. "Parcels" */
+    pc_geom_class geom;   /* the geometry the style draws (its QML's
+                             layerGeometryType): POLYGON, LINE or POINT */
+    size_t qml_len;       /* strlen(qml) */
 } pc_style;
 
 /* The style named `name`, or NULL. */
@@ -43,9 +46,28 @@ const pc_style *pc_style_at(size_t i);
 
 /* The style of a plan layer: the layer's `style:` key, else the style
  * named like the layer id, else the generic one for its geometry class
- * (polygons, lines, points). Never NULL. */
+ * (polygons, lines, points). Never NULL. A style drawing another geometry
+ * than the layer's (QGIS refuses to apply it) is passed over for the next
+ * choice; `layer` may be NULL (geometry unknown: polygons). */
 const pc_style *pc_style_for_layer(const pc_plan_layer *pl,
                                    const pc_layer *layer);
+
+/* The style names, ", "-separated, for messages ("boundary, zones, ...").
+ * Static storage. */
+const char *pc_style_names(void);
+
+/* A field alias for the QML <aliases> block. */
+typedef struct pc_style_alias {
+    const char *field;
+    const char *alias;
+    int index;          /* the field's index as QGIS numbers it */
+} pc_style_alias;
+
+/* The style's QML with an <aliases> block for `aliases` (names and aliases
+ * XML-escaped) inserted before </qgis>; with n == 0 a copy of the QML.
+ * Returns a malloc'ed string (caller frees), NULL when out of memory. */
+char *pc_style_qml_with_aliases(const pc_style *style,
+                                const pc_style_alias *aliases, size_t n);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 int pc_cmd_info(int argc, char **argv);
 int pc_cmd_run(int argc, char **argv);
 int pc_cmd_check(int argc, char **argv);
+int pc_cmd_render(int argc, char **argv);
 
 /* The --report / --junit files of a run, in the order given. */
 #define PC_CLI_MAX_REPORTS 16

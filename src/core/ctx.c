@@ -167,7 +167,28 @@ int pc_severity_parse(const char *s, pc_severity *out)
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 
-static void gdal_register(void) { GDALAllRegister(); }
+/* GDAL would print its own messages on stderr, several lines in its own
+ * words; plancheck reads them (CPLGetLastErrorMsg) where it reports the
+ * problem, in its one line naming the file and layer. */
+static void gdal_register(void)
+{
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    /* No network: drivers that only read from servers are dropped (paths
+     * naming a network file system are refused by the read stage). */
+    static const char *const network[] = {
+        "WFS", "OAPIF", "CSW", "NGW", "Elasticsearch", "CouchDB", "Carto",
+        "AmigoCloud", "PLSCENES", "EEDA", "MongoDBv3", "GNMDatabase",
+        "PostgreSQL", "MySQL", "OCI", "MSSQLSpatial", "ODBC", "WMS", "WCS",
+        "DAAS", "OGCAPI", "HTTP"};
+    for (size_t i = 0; i < sizeof network / sizeof network[0]; i++) {
+        GDALDriverH d = GDALGetDriverByName(network[i]);
+        if (d) {
+            GDALDeregisterDriver(d);
+            GDALDestroyDriver(d);
+        }
+    }
+}
 
 void pc_gdal_init(void) { pthread_once(&gdal_once, gdal_register); }
 

@@ -76,6 +76,11 @@ pc_status pc_layer_need_field(pc_ctx *ctx, const pc_layer *layer,
     if ((*index = pc_layer_field_index(layer, name)) >= 0)
         return PC_OK;
     char names[600] = "";
+    if (layer->nfields == 0)
+        snprintf(names, sizeof names, "none: the layer %s",
+                 layer->nfeatures == 0 ? "is empty, without features or a "
+                                         "field list"
+                                       : "has no attribute table");
     for (size_t j = 0; j < layer->nfields && strlen(names) < 500; j++) {
         size_t len = strlen(names);
         snprintf(names + len, sizeof names - len, "%s%s", j ? ", " : "",

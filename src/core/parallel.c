@@ -88,6 +88,7 @@ pc_status pc_parallel_ex(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
         return PC_OOM(ctx);
     pc_status st = PC_OK;
     int started = 0;
+    int was_quiet = pc_ctx_quiet(ctx); /* worker 0 is the caller's context */
     for (int t = 0; t < nt; t++) {
         ws[t].pool = &pool;
         ws[t].index = t;
@@ -127,6 +128,7 @@ pc_status pc_parallel_ex(pc_ctx *ctx, size_t n, int threads, pc_job_fn job,
     for (int t = 1; t < nt; t++)
         pc_ctx_free(ws[t].ctx);
     free(ws);
+    pc_ctx_set_quiet(ctx, was_quiet);
     if (st == PC_OK && progress)
         progress(1.0, what, progress_arg);
     return st;

@@ -13,6 +13,7 @@
 #include "../core/internal.h"
 #include "plancheck/plan.h"
 #include "plancheck/sql.h"
+#include "plancheck/style.h"
 #include "plancheck/units.h"
 
 struct loader {
@@ -248,12 +249,52 @@ static pc_status load_area(struct loader *L, struct fy_node *n, int line,
     return PC_OK;
 }
 
+/* `aliases:` of a layer: a mapping of field names to display names (QGIS
+ * field aliases in the output). A field named twice is an error. */
+static pc_status load_aliases(struct loader *L, struct fy_node *n, int line,
+                              const char *id, pc_plan_layer *pl)
+{
+    if (!fy_node_is_mapping(n))
+        return fail(L, node_line(n, line), "layers.%s.aliases must be a "
+                    "mapping of field: alias", id);
+    size_t count = (size_t)fy_node_mapping_item_count(n);
+    pl->alias_fields = calloc(count ? count : 1, sizeof *pl->alias_fields);
+    pl->aliases = calloc(count ? count : 1, sizeof *pl->aliases);
+    if (!pl->alias_fields || !pl->aliases)
+        return PC_OOM(L->ctx);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+        pc_status st;
+        struct fy_node *k = fy_node_pair_key(p);
+        int kl = node_line(k, line);
+        const char *field = scalar(L, k, kl, "an alias's field name", &st);
+        if (!field)
+            return st;
+        for (size_t i = 0; i < pl->naliases; i++)
+            if (!strcmp(pl->alias_fields[i], field))
+                return fail(L, kl, "layers.%s.aliases: field '%s' is given "
+                            "twice", id, field);
+        size_t i = pl->naliases;
+        if (!(pl->alias_fields[i] = pc_strdup(field)))
+            return PC_OOM(L->ctx);
+        pl->naliases++;
+        char what[256];
+        snprintf(what, sizeof what, "layers.%s.aliases.%s", id, field);
+        if ((st = get_string(L, fy_node_pair_value(p), kl, what,
+                             &pl->aliases[i])) != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
 static pc_status load_layer(struct loader *L, const char *id,
                             struct fy_node *n, int line, pc_plan_layer *pl)
 {
     static const char *const keys[] = {"source", "layer", "crs", "encoding",
                                        "key", "declared_area", "tolerance",
-                                       NULL};
+                                       "style", "title", "description",
+                                       "aliases", NULL};
     char what[256];
     snprintf(what, sizeof what, "layers.%s", id);
     pl->line = line;
@@ -283,6 +324,23 @@ static pc_status load_layer(struct loader *L, const char *id,
         return st;
     if ((v = lookup(n, "key", &kl, line)) &&
         (st = get_string(L, v, kl, "key", &pl->key_field)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "style", &kl, line))) {
+        if ((st = get_string(L, v, kl, "style", &pl->style)) != PC_OK)
+            return st;
+        if (!pc_style_get(pl->style))
+            return fail(L, node_line(v, kl), "%s: unknown style '%s' "
+                        "(expected one of: %s)", what, pl->style,
+                        pc_style_names());
+    }
+    if ((v = lookup(n, "title", &kl, line)) &&
+        (st = get_string(L, v, kl, "title", &pl->title)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "description", &kl, line)) &&
+        (st = get_string(L, v, kl, "description", &pl->description)) != PC_OK)
+        return st;
+    if ((v = lookup(n, "aliases", &kl, line)) &&
+        (st = load_aliases(L, v, kl, id, pl)) != PC_OK)
         return st;
     pl->tol = L->plan->tol;
     if ((v = lookup(n, "tolerance", &kl, line))) {
@@ -1476,7 +1534,50 @@ static pc_status load_root(struct loader *L, struct fy_node *root)
     return PC_OK;
 }
 
-/* Hex SHA-256 of the file's bytes, for the run metadata. */
+#define PC_PLAN_MAX_BYTES (16 << 20)
+
+/* A plan file is text: UTF-8 without control characters but tab, line
+ * feed and carriage return (as YAML requires). Checked before libfyaml
+ * sees the bytes: some of them (a NUL inside a directive) hang its
+ * scanner. Returns 0, or the 1-based line of the first offending byte. */
+struct text_check {
+    int line;       /* current line */
+    int pending;    /* continuation bytes still expected */
+    int bad_line;   /* first offending line, 0 if none */
+    unsigned char bad_byte;
+};
+
+static void check_text(struct text_check *t, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n && !t->bad_line; i++) {
+        unsigned char c = b[i];
+        int ok;
+        if (t->pending > 0) {
+            ok = (c & 0xC0) == 0x80;
+            t->pending--;
+        } else if (c < 0x80) {
+            ok = c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+            ok = ok && c != 0x7F;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            ok = 1, t->pending = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            ok = 1, t->pending = 2;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            ok = 1, t->pending = 3;
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            t->bad_line = t->line;
+            t->bad_byte = c;
+        }
+        if (c == '\n')
+            t->line++;
+    }
+}
+
+/* Hex SHA-256 of the file's bytes, for the run metadata; the bytes must be
+ * text (check_text). */
 static pc_status hash_file(pc_ctx *ctx, const char *path, char **hex)
 {
     FILE *fp = fopen(path, "rb");
@@ -1491,10 +1592,34 @@ static pc_status hash_file(pc_ctx *ctx, const char *path, char **hex)
         st = pc_error(ctx, PC_ERR_INTERNAL, "SHA-256 unavailable");
         goto done;
     }
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
+    struct text_check text = {1, 0, 0, 0};
+    size_t total = 0;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
         EVP_DigestUpdate(md, buf, got);
+        check_text(&text, buf, got);
+        total += got;
+        if (text.bad_line || total > PC_PLAN_MAX_BYTES)
+            break;
+    }
     if (ferror(fp)) {
         st = pc_error(ctx, PC_ERR_INPUT, "%s: read error", path);
+        goto done;
+    }
+    if (!text.bad_line && text.pending > 0 && total <= PC_PLAN_MAX_BYTES) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s:%d: the file ends inside a "
+                      "UTF-8 character: a plan file is UTF-8 text", path,
+                      text.line);
+        goto done;
+    }
+    if (text.bad_line) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s:%d: byte 0x%02X: a plan file is "
+                      "UTF-8 text without control characters", path,
+                      text.bad_line, text.bad_byte);
+        goto done;
+    }
+    if (total > PC_PLAN_MAX_BYTES) {
+        st = pc_error(ctx, PC_ERR_INPUT, "%s: larger than %d MB: not a plan "
+                      "file", path, PC_PLAN_MAX_BYTES >> 20);
         goto done;
     }
     EVP_DigestFinal_ex(md, digest, &len);
@@ -1595,6 +1720,15 @@ void pc_plan_free(pc_plan *plan)
         free(l->crs);
         free(l->encoding);
         free(l->key_field);
+        free(l->style);
+        free(l->title);
+        free(l->description);
+        for (size_t k = 0; k < l->naliases; k++) {
+            free(l->alias_fields[k]);
+            free(l->aliases[k]);
+        }
+        free(l->alias_fields);
+        free(l->aliases);
         for (size_t k = 0; k < l->nareas; k++) {
             free(l->areas[k].value_field);
             free(l->areas[k].unit_field);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cpl_conv.h>
@@ -22,19 +23,48 @@
 
 /* Network sources are refused by default: a plan check must not depend on
  * (or leak to) a server. */
+static const char *const network_vsi[] = {
+    "/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
+    "/vsiswift", "/vsiwebhdfs", "/vsihdfs"};
+
+/* `text` names a network file system anywhere (chained as in
+ * /vsizip//vsicurl/..., or inside a VRT file) or a URL. */
+static int names_network(const char *text)
+{
+    if (strstr(text, "://"))
+        return 1;
+    for (size_t i = 0; i < sizeof network_vsi / sizeof network_vsi[0]; i++)
+        if (strstr(text, network_vsi[i]))
+            return 1;
+    return 0;
+}
+
 static int is_network_path(const char *path)
 {
     static const char *const prefixes[] = {
-        "/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss",
-        "/vsiswift", "/vsiwebhdfs", "/vsihdfs", "WFS:", "PG:", "MySQL:",
-        "OCI:", "MSSQL:", "ODBC:", "ES:", "CouchDB:", "MongoDB", "OAPIF:",
-        "CARTO:", "AMIGOCLOUD:", "NGW:", "PLScenes:", "EEDA:"};
-    if (strstr(path, "://"))
+        "WFS:", "PG:", "MySQL:", "OCI:", "MSSQL:", "ODBC:", "ES:",
+        "CouchDB:", "MongoDB", "OAPIF:", "CARTO:", "AMIGOCLOUD:", "NGW:",
+        "PLScenes:", "EEDA:", "CSW:"};
+    if (names_network(path))
         return 1;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+        if (strncasecmp(path, prefixes[i], strlen(prefixes[i])) == 0)
             return 1;
     return 0;
+}
+
+/* An OGR VRT file names its sources inside: refuse one that reaches the
+ * network (the drivers that only talk to servers are deregistered). */
+static int vrt_names_network(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return names_network(buf);
 }
 
 /* Checks that `path` names something that exists, with a message naming
@@ -53,6 +83,36 @@ static pc_status check_path(pc_ctx *ctx, const char *path)
     if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
         return pc_error(ctx, PC_ERR_INPUT, "%s: not a regular file", path);
     return PC_OK;
+}
+
+/* The cause in a GDAL error message: drivers often quote their whole
+ * failed SQL statement before it ("sqlite3_get_table(SELECT ...) failed:
+ * database disk image is malformed"), far too long for one line. */
+static const char *gdal_reason(const char *msg)
+{
+    if (!msg)
+        return "";
+    const char *cut = strstr(msg, ") failed: ");
+    return cut ? cut + strlen(") failed: ") : msg;
+}
+
+/* A Shapefile without its .dbf opens with no attribute fields at all;
+ * say why before a field lookup fails on it. */
+static void warn_missing_dbf(pc_ctx *ctx, GDALDatasetH ds, const char *path)
+{
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    size_t n = strlen(path);
+    if (strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile") != 0 || n < 4 ||
+        strcasecmp(path + n - 4, ".shp") != 0)
+        return;
+    char *dbf = pc_aprintf("%.*s.dbf", (int)(n - 4), path);
+    char *DBF = pc_aprintf("%.*s.DBF", (int)(n - 4), path);
+    struct stat sb;
+    if (dbf && DBF && stat(dbf, &sb) != 0 && stat(DBF, &sb) != 0)
+        pc_warn(ctx, "%s: no %s beside it: the layer has no attributes", path,
+                dbf);
+    free(dbf);
+    free(DBF);
 }
 
 static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
@@ -82,10 +142,19 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
     }
     CPLPopErrorHandler();
     if (!ds) {
-        const char *msg = CPLGetLastErrorMsg();
+        const char *msg = gdal_reason(CPLGetLastErrorMsg());
         *st = pc_error(ctx, PC_ERR_INPUT,
-                       "%s: not a vector dataset GDAL can read%s%s", path,
-                       msg && *msg ? ": " : "", msg ? msg : "");
+                       "%s: not a vector dataset GDAL can read%s%.200s", path,
+                       *msg ? ": " : "", msg);
+    } else if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)),
+                      "OGR_VRT") == 0 && vrt_names_network(path)) {
+        GDALClose(ds);
+        ds = NULL;
+        *st = pc_error(ctx, PC_ERR_INPUT, "%s: the VRT names a network "
+                       "source; network sources are refused (copy the data "
+                       "to a local file)", path);
+    } else {
+        warn_missing_dbf(ctx, ds, path);
     }
     return ds;
 }
@@ -555,6 +624,7 @@ static int read_parallel(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
         pool.ranges[k].hi = k == pool.nranges - 1 ? hi + 1 : lo + span * (k + 1);
     }
     int started = 0;
+    int was_quiet = pc_ctx_quiet(ctx); /* worker 0 is the caller's context */
     for (int t = 0; *st == PC_OK && t < nt; t++) {
         ws[t].pool = &pool;
         ws[t].lyr = t == 0 ? lyr : NULL;
@@ -590,6 +660,7 @@ static int read_parallel(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
         pc_ctx_free(ws[t].ctx);
     free(ws);
     free(pool.ranges);
+    pc_ctx_set_quiet(ctx, was_quiet);
     return 1;
 }
 
@@ -617,8 +688,47 @@ static pc_status read_features(pc_ctx *ctx, GDALDatasetH ds, OGRLayerH lyr,
     return st;
 }
 
+/* The worst GDAL message while a layer is read: a damaged file can open
+ * and then fail on a table GDAL reads later (its CRS, its features), with
+ * a warning after the failure that would hide it from CPLGetLastErrorMsg. */
+struct gdal_worst {
+    CPLErr type;
+    char msg[512];
+};
+
+static void CPL_STDCALL keep_worst(CPLErr type, CPLErrorNum num,
+                                   const char *msg)
+{
+    (void)num;
+    struct gdal_worst *w = CPLGetErrorHandlerUserData();
+    if (type > w->type) {
+        w->type = type;
+        snprintf(w->msg, sizeof w->msg, "%s", msg ? msg : "");
+    }
+}
+
+static pc_status read_layer(pc_ctx *ctx, const char *path,
+                            const pc_read_opts *opts, pc_layer **out);
+
 pc_status pc_read_layer(pc_ctx *ctx, const char *path,
                         const pc_read_opts *opts, pc_layer **out)
+{
+    struct gdal_worst worst = {CE_None, ""};
+    pc_gdal_init();
+    CPLPushErrorHandlerEx(keep_worst, &worst);
+    pc_status st = read_layer(ctx, path, opts, out);
+    CPLPopErrorHandler();
+    if (st == PC_OK && worst.type >= CE_Failure) {
+        pc_layer_free(ctx, *out);
+        *out = NULL;
+        return pc_error(ctx, PC_ERR_INPUT, "%s: cannot be read: %.200s",
+                        path, gdal_reason(worst.msg));
+    }
+    return st;
+}
+
+static pc_status read_layer(pc_ctx *ctx, const char *path,
+                            const pc_read_opts *opts, pc_layer **out)
 {
     *out = NULL;
     pc_status st;

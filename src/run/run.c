@@ -13,6 +13,7 @@
 #include "plancheck/read.h"
 #include "plancheck/run.h"
 #include "plancheck/sql.h"
+#include "plancheck/style.h"
 #include "plancheck/write.h"
 
 static void utc_now(char *buf, size_t n)
@@ -585,6 +586,69 @@ static pc_status run_sql(pc_ctx *ctx, const pc_plan *plan,
     return pc_sql_rule(ctx, *session, &o, out);
 }
 
+/* The geometry a rule needs in each of its layers: a rule given a layer of
+ * the wrong kind (lines where polygons are measured) would otherwise find
+ * nothing and pass. A mixed layer passes: its stray features are the
+ * validity rule's findings. */
+static pc_status need_class(pc_ctx *ctx, const pc_plan *plan,
+                            const pc_plan_rule *pr, pc_layer **layers,
+                            const char *id, pc_geom_class want)
+{
+    int i = id ? pc_plan_layer_index(plan, id) : -1;
+    if (i < 0)
+        return PC_OK;
+    pc_geom_class got = layers[i]->geom_class;
+    if (got == want || got == PC_GEOM_MIXED)
+        return PC_OK;
+    static const char *const names[] = {"no geometry", "points", "lines",
+                                        "polygons", "mixed geometries"};
+    return pc_error(ctx, PC_ERR_INPUT, "%s needs %s in layer '%s', which "
+                    "holds %s (%s in %s)", pc_plan_rule_name(pr->kind),
+                    names[want], id, names[got],
+                    layers[i]->geom_type ? layers[i]->geom_type : "?",
+                    layers[i]->source);
+}
+
+static pc_status check_rule_geometry(pc_ctx *ctx, const pc_plan *plan,
+                                     const pc_plan_rule *pr, pc_layer **layers)
+{
+    const pc_geom_class P = PC_GEOM_POLYGON, L = PC_GEOM_LINE;
+    pc_geom_class a = PC_GEOM_NONE, b = PC_GEOM_NONE;
+    switch (pr->kind) {
+    case PC_RULE_OVERLAP: case PC_RULE_DUPLICATES: case PC_RULE_SLIVERS:
+    case PC_RULE_FIGURES:
+        a = P;
+        break;
+    case PC_RULE_OVERLAP_BETWEEN: case PC_RULE_CONTAINMENT: case PC_RULE_GAPS:
+    case PC_RULE_SQSX:
+        a = b = P;
+        break;
+    case PC_RULE_CORRIDOR: case PC_RULE_CONNECTIVITY:
+        a = L;
+        break;
+    case PC_RULE_CORRIDOR_OVERLAP: case PC_RULE_CROSSINGS:
+        a = b = L;
+        break;
+    case PC_RULE_INTRUSION:
+        a = P, b = L;
+        break;
+    case PC_RULE_LINES_WITHIN:
+        a = L, b = P;
+        break;
+    default:
+        return PC_OK; /* attributes, or any geometry */
+    }
+    pc_status st = need_class(ctx, plan, pr, layers, pr->layer, a);
+    if (st == PC_OK && b != PC_GEOM_NONE)
+        st = need_class(ctx, plan, pr, layers, pr->layer2, b);
+    if (st == PC_OK && pr->kind == PC_RULE_SQSX) {
+        st = need_class(ctx, plan, pr, layers, pr->farmland, P);
+        if (st == PC_OK)
+            st = need_class(ctx, plan, pr, layers, pr->eco_redline, P);
+    }
+    return st;
+}
+
 static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
                            const pc_run_opts *opts, const pc_crs *work,
                            pc_layer **layers, const pc_layer_areas *areas,
@@ -603,7 +667,10 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     pc_sql_session *sql = NULL;
     for (size_t k = 0; k < plan->nrules && st == PC_OK; k++) {
         size_t first = out->n;
-        if (plan->rules[k].kind == PC_RULE_LANDUSE)
+        st = check_rule_geometry(ctx, plan, &plan->rules[k], layers);
+        if (st != PC_OK)
+            ; /* reported below with the rule's line */
+        else if (plan->rules[k].kind == PC_RULE_LANDUSE)
             st = run_landuse(ctx, plan, &plan->rules[k], layers, areas, out,
                              balance);
         else if (plan->rules[k].kind == PC_RULE_UNITS_AGREE)
@@ -623,6 +690,41 @@ static pc_status run_rules(pc_ctx *ctx, const pc_plan *plan,
     pc_rules_free(ctx, rules);
     pc_stage_time("free", "rules", &t0);
     return st;
+}
+
+/* How QGIS shows a plan layer in the output: its style (style.h), the
+ * plan's title, description and field aliases. An alias for a field the
+ * layer lacks is a warning: it would show nowhere. */
+static pc_status describe_layer(pc_ctx *ctx, const pc_plan_layer *pl,
+                                const pc_layer *layer, pc_out_layer *out,
+                                pc_kv **aliases)
+{
+    out->layer = layer;
+    out->title = pl->title;
+    out->description = pl->description;
+    out->style = pc_style_for_layer(pl, layer);
+    if (pl->style && strcmp(out->style->name, pl->style) != 0)
+        pc_warn(ctx, "layer %s: style %s draws %s, the layer has %s; "
+                "using %s", pl->id, pl->style,
+                pc_style_get(pl->style)->geom == PC_GEOM_LINE ? "lines"
+                : pc_style_get(pl->style)->geom == PC_GEOM_POINT ? "points"
+                                                                 : "polygons",
+                layer->geom_type ? layer->geom_type : "no geometry",
+                out->style->name);
+    *aliases = calloc(pl->naliases ? pl->naliases : 1, sizeof **aliases);
+    if (!*aliases)
+        return PC_OOM(ctx);
+    for (size_t k = 0; k < pl->naliases; k++) {
+        (*aliases)[k].key = pl->alias_fields[k];
+        (*aliases)[k].value = pl->aliases[k];
+        if (pc_layer_field_index(layer, pl->alias_fields[k]) < 0 &&
+            strcmp(pl->alias_fields[k], "src_fid") != 0)
+            pc_warn(ctx, "layer %s: alias for field %s, which the layer does "
+                    "not have", pl->id, pl->alias_fields[k]);
+    }
+    out->aliases = *aliases;
+    out->naliases = pl->naliases;
+    return PC_OK;
 }
 
 pc_status pc_run(pc_ctx *ctx, const pc_run_opts *opts, pc_run_result *r)
@@ -653,6 +755,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     pc_layer **layers = NULL;
     pc_layer_areas *areas = NULL;
     pc_out_layer *out = NULL;
+    pc_kv **aliases = NULL;
     const char **inputs = NULL;
     struct meta meta = {0};
 
@@ -711,9 +814,10 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     layers = calloc(n, sizeof *layers);
     areas = calloc(n, sizeof *areas);
     out = calloc(n, sizeof *out);
+    aliases = calloc(n, sizeof *aliases);
     inputs = calloc(n + 1, sizeof *inputs);
     r->layers = calloc(n, sizeof *r->layers);
-    if (!layers || !areas || !out || !inputs || !r->layers) {
+    if (!layers || !areas || !out || !aliases || !inputs || !r->layers) {
         st = PC_OOM(ctx);
         goto fail;
     }
@@ -723,7 +827,9 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
                            &areas[i], &r->layers[i], &r->findings);
         if (st != PC_OK)
             goto fail;
-        out[i].layer = layers[i];
+        if ((st = describe_layer(ctx, &plan->layers[i], layers[i], &out[i],
+                                 &aliases[i])) != PC_OK)
+            goto fail;
         out[i].areas = &areas[i];
         inputs[i] = plan->layers[i].source;
     }
@@ -743,7 +849,8 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     }
     if (target) {
         pc_write_opts wo = {target, opts->overwrite, work, inputs, n + 1,
-                            opts->progress, opts->progress_arg, &r->balance};
+                            opts->progress, opts->progress_arg, &r->balance,
+                            r->started_utc};
         double t0 = pc_now_s();
         st = pc_write_gpkg(ctx, &wo, out, opts->findings_only ? 0 : n,
                            &r->findings, meta.kv, meta.n);
@@ -769,6 +876,9 @@ fail:
     free(layers);
     free(areas);
     free(out);
+    for (size_t i = 0; aliases && i < plan->nlayers; i++)
+        free(aliases[i]);
+    free(aliases);
     free(inputs);
     pc_crs_free(work);
     if (st != PC_OK)

@@ -1014,6 +1014,59 @@ static const struct bad_plan {
      "rules:\n"                       /* 5 */
      "  lines_within: {layer: z}\n",   /* 6 */
      6, 6, "container"},
+    /* style:, title:, description:, aliases: */
+    {"unknown_style.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    style: landuse\n",          /* 6 */
+     6, 6, "unknown style 'landuse' (expected one of: boundary, zones, "
+     "parcels, roads"},
+    {"style_list.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    style: [zones]\n",          /* 6 */
+     6, 6, "style must be a single value"},
+    {"empty_title.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    title: \"\"\n",              /* 6 */
+     6, 6, "title is empty"},
+    {"aliases_list.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    aliases: [code, 地块编号]\n", /* 6 */
+     6, 6, "layers.z.aliases must be a mapping"},
+    {"alias_not_text.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    aliases:\n"                 /* 6 */
+     "      code: 地块编号\n"         /* 7 */
+     "      decl_area: {zh: 申报面积}\n", /* 8 */
+     8, 8, "layers.z.aliases.decl_area must be a single value"},
+    {"alias_empty.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  z:\n"                         /* 4 */
+     "    source: z.gpkg\n"           /* 5 */
+     "    aliases: {code: 地块编号,\n"  /* 6 */
+     "              name: \"\"}\n",    /* 7 */
+     7, 7, "layers.z.aliases.name is empty"},
     {"empty.yaml", "", 1, 1, NULL},
     {"top_level_list.yaml",
      "- plancheck: 1\n"
@@ -1097,6 +1150,47 @@ static void test_yaml_syntax_error_line(void **state)
         fail_msg("%d YAML syntax errors name the wrong line", failures);
 }
 
+/* style:, title:, description: and aliases: of a layer, in the plan's
+ * order; a layer without them has none. */
+static void test_layer_display(void **state)
+{
+    struct fx *fx = *state;
+    char *path = write_plan(fx, "display.yaml",
+        "plancheck: 1\n"
+        "crs: EPSG:4549\n"
+        "layers:\n"
+        "  parcels:\n"
+        "    source: parcels.shp\n"
+        "    style: parcels\n"
+        "    title: 地块\n"
+        "    description: 控规地块 (parcels)\n"
+        "    aliases: {code: 地块编号, decl_area: 申报面积,\n"
+        "              decl_unit: \"面积单位 <m2 & 亩>\"}\n"
+        "  other:\n"
+        "    source: other.gpkg\n");
+    pc_plan *plan = load_ok(fx->ctx, path);
+    assert_int_equal(plan->nlayers, 2);
+    const pc_plan_layer *l = &plan->layers[0];
+    assert_string_equal(l->style, "parcels");
+    assert_string_equal(l->title, "地块");
+    assert_string_equal(l->description, "控规地块 (parcels)");
+    static const char *const fields[] = {"code", "decl_area", "decl_unit"};
+    static const char *const names[] = {"地块编号", "申报面积",
+                                        "面积单位 <m2 & 亩>"};
+    assert_int_equal(l->naliases, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(l->alias_fields[i], fields[i]);
+        assert_string_equal(l->aliases[i], names[i]);
+    }
+    l = &plan->layers[1];
+    assert_null(l->style);
+    assert_null(l->title);
+    assert_null(l->description);
+    assert_int_equal(l->naliases, 0);
+    pc_plan_free(plan);
+    free(path);
+}
+
 static void test_missing_plan_file(void **state)
 {
     struct fx *fx = *state;
@@ -1123,6 +1217,7 @@ int main(void)
         T(test_line_rules),
         T(test_figure_rules),
         T(test_relative_plan_path),
+        T(test_layer_display),
         T(test_broken_plans),
         T(test_yaml_syntax_error_line),
         T(test_missing_plan_file),

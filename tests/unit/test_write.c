@@ -194,7 +194,7 @@ static pc_write_opts opts_for(struct fx *fx, const char *path)
 static pc_status write_default(struct fx *fx, const pc_write_opts *o,
                                const pc_kv *m, size_t nm)
 {
-    pc_out_layer ol = {fx->layer, &fx->areas};
+    pc_out_layer ol = {.layer = fx->layer, .areas = &fx->areas};
     return pc_write_gpkg(fx->ctx, o, &ol, 1, &fx->findings, m, nm);
 }
 
@@ -583,7 +583,8 @@ static void test_failed_write_leaves_nothing(void **state)
     gdal_init();
     char *path = tu_path(fx->dir, "out.gpkg");
     pc_write_opts o = opts_for(fx, path);
-    pc_out_layer two[] = {{fx->layer, &fx->areas}, {fx->layer, NULL}};
+    pc_out_layer two[] = {{.layer = fx->layer, .areas = &fx->areas},
+                          {.layer = fx->layer, .areas = NULL}};
     pc_status st = pc_write_gpkg(fx->ctx, &o, two, 2, &fx->findings, meta,
                                  NMETA);
     assert_int_not_equal(st, PC_OK);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Interrupting a run: SIGINT or SIGTERM while the output GeoPackage is being
+# written (and SIGTERM early, while reading) ends plancheck with 128 +
+# signal, one line on stderr, no output and no temporary file left behind.
+# Usage: test_signals.sh <plancheck binary> <source dir>
+set -u
+PC=$1
+ROOT=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# a cadastre large enough to take a second or more to write
+python3 "$ROOT/scripts/bench/gen_parcels.py" 50000 "$T/data" >/dev/null || {
+  echo "cannot generate the test data"; exit 1; }
+
+# interrupt <signal> <name> <wait-for-temp-file: 1|0>
+interrupt() {
+  local sig=$1 name=$2 wait_tmp=$3
+  rm -f "$T"/out*
+  "$PC" run -q --fail-on never -o "$T/out.gpkg" "$T/data/plan.yaml" 2>"$T/$name.err" &
+  local pid=$!
+  if [ "$wait_tmp" -eq 1 ]; then
+    # until the temporary GeoPackage exists (the write has begun)
+    for _ in $(seq 1 400); do
+      ls "$T"/out.gpkg.tmp-* >/dev/null 2>&1 && break
+      sleep 0.01
+    done
+    ls "$T"/out.gpkg.tmp-* >/dev/null 2>&1 || bad "$name: no temporary file seen"
+  else
+    sleep 0.2
+  fi
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  local rc=$? want
+  want=$((128 + $(kill -l "$sig")))
+  [ "$rc" -eq "$want" ] && ok || bad "$name: exit $rc, expected $want"
+  [ "$(wc -l <"$T/$name.err")" -eq 1 ] && grep -q "interrupted" "$T/$name.err" && ok ||
+    bad "$name: stderr: $(cat "$T/$name.err")"
+  local left; left=$(ls "$T" | grep '^out' || true)
+  [ -z "$left" ] && ok || bad "$name: left behind: $left"
+}
+
+interrupt INT sigint_while_writing 1
+interrupt TERM sigterm_while_writing 1
+interrupt TERM sigterm_early 0
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
