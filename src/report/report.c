@@ -16,7 +16,7 @@
 
 /* ---- text buffer --------------------------------------------------------- */
 
-static int sbuf_reserve(pc_sbuf *b, size_t more)
+int pc_sbuf_reserve(pc_sbuf *b, size_t more)
 {
     if (b->oom)
         return 0;
@@ -37,7 +37,7 @@ static int sbuf_reserve(pc_sbuf *b, size_t more)
 
 void pc_sbuf_add(pc_sbuf *b, const char *s, size_t n)
 {
-    if (!sbuf_reserve(b, n))
+    if (!pc_sbuf_reserve(b, n))
         return;
     memcpy(b->s + b->n, s, n);
     b->n += n;
@@ -65,7 +65,7 @@ void pc_sbuf_printf(pc_sbuf *b, const char *fmt, ...)
         pc_sbuf_add(b, small, (size_t)len);
         return;
     }
-    if (!sbuf_reserve(b, (size_t)len))
+    if (!pc_sbuf_reserve(b, (size_t)len))
         return;
     va_start(ap, fmt);
     vsnprintf(b->s + b->n, (size_t)len + 1, fmt, ap);

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plancheck/landuse.h"
 #include "../core/internal.h"
+#include "plancheck/landuse.h"
+#include "plancheck/render.h"
 #include "report_internal.h"
 
 static const char css[] =
@@ -304,6 +305,101 @@ static void balance_table(pc_sbuf *b, const pc_run_result *r)
     pc_sbuf_puts(b, "</section>\n");
 }
 
+/* ---- maps ------------------------------------------------------------------
+ * Each map is rendered as PNG and as SVG and the smaller one embedded as a
+ * data: URI in an <img>: nothing to fetch, and an SVG inside an <img>
+ * keeps its ids to itself (several inline SVGs would share one id space). */
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void base64(pc_sbuf *b, const unsigned char *p, size_t n)
+{
+    if (!pc_sbuf_reserve(b, (n + 2) / 3 * 4))
+        return;
+    char *o = b->s + b->n;
+    size_t i = 0;
+    for (; i + 2 < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        *o++ = b64[v >> 18];
+        *o++ = b64[(v >> 12) & 63];
+        *o++ = b64[(v >> 6) & 63];
+        *o++ = b64[v & 63];
+    }
+    if (i < n) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+        *o++ = b64[v >> 18];
+        *o++ = b64[(v >> 12) & 63];
+        *o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+        *o++ = '=';
+    }
+    b->n = (size_t)(o - b->s);
+    b->s[b->n] = '\0';
+}
+
+/* Renders one map both ways and appends the smaller as an <img>. A map
+ * the renderer refuses for want of something to draw (PC_ERR_USAGE: an
+ * empty extent) is left out; any other failure fails the report. */
+static pc_status map_img(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
+                         const pc_render_opts *opts, const char *alt,
+                         const char *cls)
+{
+    unsigned char *png = NULL, *svg = NULL;
+    size_t npng = 0, nsvg = 0;
+    pc_status st = pc_render_mem(ctx, r, opts, PC_RENDER_PNG, &png, &npng);
+    if (st == PC_OK)
+        st = pc_render_mem(ctx, r, opts, PC_RENDER_SVG, &svg, &nsvg);
+    if (st == PC_ERR_USAGE) {
+        st = PC_OK; /* nothing to draw: no map */
+    } else if (st == PC_OK) {
+        int use_png = npng <= nsvg;
+        pc_sbuf_printf(b, "<img class=\"%s\" width=\"%d\" height=\"%d\" "
+                       "alt=\"", cls, opts->width, opts->height);
+        pc_sbuf_escape(b, alt);
+        pc_sbuf_printf(b, "\" src=\"data:image/%s;base64,",
+                       use_png ? "png" : "svg+xml");
+        base64(b, use_png ? png : svg, use_png ? npng : nsvg);
+        pc_sbuf_puts(b, "\">");
+    }
+    free(png);
+    free(svg);
+    return st;
+}
+
+static pc_status overview_map(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
+                              const char *date)
+{
+    pc_sbuf_puts(b, "<section id=\"map\"><h2>Map 地图</h2>\n");
+    pc_status st = PC_OK;
+    if (r->data) {
+        pc_render_opts o = {.width = 1200, .height = 900, .date = date};
+        pc_sbuf_puts(b, "<figure id=\"overview\">");
+        st = map_img(ctx, b, r, &o, "overview map of the plan and its findings",
+                     "map overview");
+        pc_sbuf_puts(b, "<figcaption>Every layer of the plan in the working "
+                        "CRS with the findings highlighted.</figcaption>"
+                        "</figure>\n");
+    }
+    pc_sbuf_puts(b, "</section>\n");
+    return st;
+}
+
+static pc_status finding_map(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
+                             const pc_finding *f, const char *date)
+{
+    if (!r->data || !f->geom)
+        return PC_OK;
+    pc_render_opts o = {.width = 480, .height = 360, .zoom_to = f->id,
+                        .date = date, .plain = 1};
+    pc_sbuf alt = {0};
+    pc_sbuf_printf(&alt, "map of %s", f->id);
+    pc_sbuf_puts(b, "<figure class=\"finding-map\">");
+    pc_status st = map_img(ctx, b, r, &o, alt.s ? alt.s : "map", "map");
+    pc_sbuf_puts(b, "</figure>\n");
+    pc_sbuf_free(&alt);
+    return st;
+}
+
 /* "zones Z34 (FID 12)" */
 static void feature_ref(pc_sbuf *b, const char *layer, const char *key,
                         int64_t fid)
@@ -328,13 +424,17 @@ static void finding_numbers(pc_sbuf *b, const pc_finding *f)
     if (isfinite(f->declared_m2) || isfinite(f->declared_value)) {
         pc_sbuf_puts(b, "<dt>declared</dt><dd>");
         if (isfinite(f->declared_value) && f->unit && !metres) {
+            /* the figure as printed, and in m² */
             pc_sbuf_printf(b, "%.15g ", f->declared_value);
             pc_sbuf_escape(b, f->unit);
-            if (isfinite(f->declared_m2))
+            if (isfinite(f->declared_m2)) {
                 pc_sbuf_puts(b, " = ");
-        }
-        if (isfinite(f->declared_m2))
+                fmt_num(b, f->declared_m2, 2);
+                pc_sbuf_puts(b, " m²");
+            }
+        } else if (isfinite(f->declared_m2)) {
             quantity(b, f->declared_m2, metres);
+        }
         pc_sbuf_puts(b, "</dd>");
     }
     if (isfinite(f->diff_m2)) {
@@ -358,15 +458,15 @@ static void finding_numbers(pc_sbuf *b, const pc_finding *f)
     }
 }
 
-static void finding(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
-                    size_t i)
+static pc_status finding(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
+                         size_t i, const char *date)
 {
-    (void)ctx;
     const pc_finding *f = &r->findings.items[i];
     const char *sev = pc_severity_name(f->severity);
-    pc_sbuf_printf(b, "<article class=\"finding %s\" id=\"finding-%zu\" "
+    pc_sbuf_printf(b, "<article class=\"finding %s%s\" id=\"finding-%zu\" "
                    "data-severity=\"%s\" data-accepted=\"%d\" "
-                   "data-plan-rule=\"%d\" data-id=\"", sev, i + 1, sev,
+                   "data-plan-rule=\"%d\" data-id=\"", sev,
+                   r->data && f->geom ? " has-map" : "", i + 1, sev,
                    f->accepted != 0, f->plan_rule);
     pc_sbuf_escape(b, f->id);
     pc_sbuf_puts(b, "\"><div>\n<h3><span class=\"sev\">");
@@ -408,7 +508,10 @@ static void finding(pc_ctx *ctx, pc_sbuf *b, const pc_run_result *r,
         pc_sbuf_escape(b, f->accepted_reason ? f->accepted_reason : "yes");
         pc_sbuf_puts(b, "</dd>");
     }
-    pc_sbuf_puts(b, "</dl></div>\n</article>\n");
+    pc_sbuf_puts(b, "</dl></div>\n");
+    pc_status st = finding_map(ctx, b, r, f, date);
+    pc_sbuf_puts(b, "</article>\n");
+    return st;
 }
 
 pc_status pc_report_html(pc_ctx *ctx, const pc_run_result *r, pc_sbuf *out)
@@ -448,15 +551,17 @@ pc_status pc_report_html(pc_ctx *ctx, const pc_run_result *r, pc_sbuf *out)
     summary(b, r, rc, by_sev, failing);
     rules_table(b, r, rules, n);
     balance_table(b, r);
-    pc_sbuf_puts(b, "<section id=\"map\"><h2>Map 地图</h2>\n</section>\n");
+    char date[11];
+    snprintf(date, sizeof date, "%.10s", r->started_utc);
+    pc_status st = overview_map(ctx, b, r, date);
     pc_sbuf_printf(b, "<section id=\"findings\"><h2>Findings 问题 "
                    "(<span data-count=\"findings\">%zu</span>)</h2>\n",
                    r->findings.n);
     if (r->findings.n == 0)
         pc_sbuf_puts(b, "<p>No findings.</p>\n");
-    for (size_t i = 0; i < r->findings.n; i++)
-        finding(ctx, b, r, i);
+    for (size_t i = 0; i < r->findings.n && st == PC_OK && !b->oom; i++)
+        st = finding(ctx, b, r, i, date);
     pc_sbuf_puts(b, "</section>\n</main>\n</body>\n</html>\n");
     free(rules);
-    return PC_OK;
+    return st;
 }

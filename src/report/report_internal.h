@@ -19,6 +19,8 @@ typedef struct pc_sbuf {
     int oom;
 } pc_sbuf;
 
+/* Makes room for `more` bytes and a NUL after b->n: 1, or 0 (oom set). */
+int pc_sbuf_reserve(pc_sbuf *b, size_t more);
 void pc_sbuf_add(pc_sbuf *b, const char *s, size_t n);
 void pc_sbuf_puts(pc_sbuf *b, const char *s);
 void pc_sbuf_printf(pc_sbuf *b, const char *fmt, ...)

@@ -5,8 +5,9 @@
 // equal the JSON report's, a 390 px wide phone has no page-wide horizontal
 // overflow, and it prints (print media, a PDF).
 // Usage: node check_html.mjs <node dir> <report.html> <report.json> [<out dir>]
+// (<out dir>: where a 390 px screenshot and the printed PDF are kept)
 // Exit 0 passed, 1 failed, 77 skipped (no chromium).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,6 +27,7 @@ const require = createRequire(join(nodeDir, 'package.json'));
 const { chromium } = require('playwright-core');
 
 const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
+if (outDir) mkdirSync(outDir, { recursive: true });
 let pass = 0, fail = 0;
 const check = (cond, msg) => { if (cond) pass++; else { fail++; console.log(`FAIL: ${msg}`); } };
 // the box of the first element matching sel, null when there is none

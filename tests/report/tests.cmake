@@ -22,7 +22,7 @@ add_test(NAME report.schema
 add_test(NAME report.html
   COMMAND node ${CMAKE_CURRENT_SOURCE_DIR}/report/check_html.mjs
           ${PC_REPORT_NODE} ${PC_REPORT_OUT}/report.html
-          ${PC_REPORT_OUT}/report.json ${PC_REPORT_OUT})
+          ${PC_REPORT_OUT}/report.json ${CMAKE_CURRENT_BINARY_DIR}/report-browser)
 set_tests_properties(report.sample PROPERTIES FIXTURES_SETUP report_out TIMEOUT 300)
 set_tests_properties(report.cli PROPERTIES FIXTURES_REQUIRED report_out TIMEOUT 300)
 set_tests_properties(report.npm_ci PROPERTIES FIXTURES_SETUP report_node TIMEOUT 300)
