@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plancheck/render.h"
 #include "plancheck/report.h"
 #include "plancheck/run.h"
 
@@ -184,6 +185,11 @@ int pc_cli_run_plan(pc_plan *plan, pc_run_opts *opts, int quiet, int as_json,
         rc = pc_cli_fail(st, "%s", pc_ctx_error(ctx));
     pc_run_result_clear(ctx, &r);
     pc_ctx_free(ctx);
+    int html = 0;
+    for (size_t i = 0; i < reports->n; i++)
+        html |= reports->format[i] == PC_REPORT_HTML;
+    if (html)
+        pc_render_shutdown(); /* the maps' font caches; the process ends */
     return rc;
 }
 
