@@ -14,7 +14,9 @@ packages=(
   libjson-c-dev                   # --json output
   libssl-dev                      # SHA-256 of the plan file (libcrypto)
   libcmocka-dev                   # unit tests
-  libxml2-dev libxml2-utils       # tests: the QGIS styles as XML (xmllint)
+  libxml2-dev libxml2-utils       # QGIS styles (QML): render reads them; xmllint
+  libcairo2-dev                   # plancheck render: PNG and SVG maps
+  fonts-noto-cjk                  # ... their Chinese text (Noto Sans CJK)
   python3                         # the sample-data generator and CLI tests
   valgrind                        # the CLI end to end under memcheck
   clang libclang-rt-14-dev        # the ASan/UBSan build and libFuzzer

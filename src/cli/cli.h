@@ -11,6 +11,7 @@
 int pc_cmd_info(int argc, char **argv);
 int pc_cmd_run(int argc, char **argv);
 int pc_cmd_check(int argc, char **argv);
+int pc_cmd_render(int argc, char **argv);
 
 struct pc_plan;
 struct pc_run_opts;

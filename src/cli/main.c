@@ -32,6 +32,7 @@ static void print_help(FILE *fp)
             "  check <rule> <src>  one spatial rule on files (validity, overlap,\n"
             "                      duplicates, overlap-between, containment,\n"
             "                      gaps, slivers)\n"
+            "  render <plan.yaml>  a map of the plan and its findings (PNG, SVG)\n"
             "\n"
             "Options for every command: -h/--help, --version, -q/--quiet, --json\n"
             "Run `plancheck <command> --help` for the command's options.\n"
@@ -91,5 +92,7 @@ int main(int argc, char **argv)
         return pc_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return pc_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "render"))
+        return pc_cmd_render(argc - 1, argv + 1);
     return pc_cli_usage(NULL, "unknown command '%s'", cmd);
 }

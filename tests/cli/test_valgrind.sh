@@ -39,6 +39,8 @@ memcheck info 0 info "$ROOT/gis/oujiangkou/oujiangkou.gpkg"
 memcheck check_overlap 1 check overlap -o "$T/c.gpkg" "$ROOT/gis/oujiangkou/parcels.shp"
 memcheck missing_input 3 run -q -o "$T/x.gpkg" "$T/nosuch.yaml"
 memcheck existing_output 5 run -q -o "$T/o.gpkg" "$ROOT/gis/oujiangkou/plan.yaml"
+memcheck render 0 render -q --size 800x600 --zoom-to figure.children_sum:zones:Z21 -o "$T/m.png" -o "$T/m.svg" "$ROOT/gis/oujiangkou/plan.yaml"
+memcheck render_bad_zoom 2 render -q -o "$T/n.png" --zoom-to no:such:id "$ROOT/gis/jinliwen/plan.yaml"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

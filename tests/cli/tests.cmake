@@ -28,3 +28,7 @@ add_test(NAME cli.styles
   COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_styles.sh
           $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.styles PROPERTIES TIMEOUT 120)
+add_test(NAME cli.render
+  COMMAND ${BASH} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_render.sh
+          $<TARGET_FILE:plancheck-cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.render PROPERTIES TIMEOUT 120)
