@@ -500,7 +500,8 @@ static pc_status merge_runs(pc_ctx *ctx, struct worker_pairs *w, int nw,
         const struct run *run = all[r];
         const pc_pairs *src = NULL;
         for (int t = 0; t < nw && !src; t++)
-            if (run >= w[t].runs && run < w[t].runs + w[t].nruns)
+            if (w[t].nruns > 0 && run >= w[t].runs &&
+                run < w[t].runs + w[t].nruns)
                 src = &w[t].pairs;
         size_t m = run->to - run->from;
         if (m == 0)

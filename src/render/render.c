@@ -459,38 +459,46 @@ static void draw_marker(map *m, double x, double y, const pc_qml_sublayer *sl,
     cairo_new_path(cr);
 }
 
+/* The markers of sym at every point of g (collections included); a fill
+ * or line symbol on a point is a circle in its colours. */
+static void draw_points(map *m, const GEOSGeometry *g, const pc_qml_symbol *sym,
+                        const item *it)
+{
+    int type = GEOSGeomTypeId_r(m->h, g);
+    if (type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0; i < GEOSGetNumGeometries_r(m->h, g); i++)
+            draw_points(m, GEOSGetGeometryN_r(m->h, g, i), sym, it);
+        return;
+    }
+    double x, y;
+    if (type != GEOS_POINT || GEOSisEmpty_r(m->h, g) != 0 ||
+        !GEOSGeomGetX_r(m->h, g, &x) || !GEOSGeomGetY_r(m->h, g, &y))
+        return;
+    int any_marker = 0;
+    for (size_t k = 0; k < sym->nlayers; k++)
+        any_marker |= sym->layers[k].cls == PC_QML_SIMPLE_MARKER;
+    for (size_t k = 0; k < sym->nlayers; k++) {
+        const pc_qml_sublayer *sl = &sym->layers[k];
+        if (sl->cls != PC_QML_SIMPLE_MARKER && (any_marker || k))
+            continue;
+        pc_qml_sublayer mk = *sl;
+        if (sl->cls != PC_QML_SIMPLE_MARKER) {
+            mk.shape = PC_SHAPE_CIRCLE, mk.size = 2, mk.size_unit = PC_QML_MM;
+            mk.fill = sl->cls == PC_QML_SIMPLE_LINE ? sl->stroke : sl->fill;
+        }
+        draw_marker(m, X(m, x), Y(m, y), &mk, it, sym->opacity, 0);
+    }
+}
+
 /* Draws geometry g with symbol sym as dimension dim (0 points, 1 lines,
- * 2 polygons). size_px > 0: a legend swatch (fixed marker size, ground
- * widths replaced). */
+ * 2 polygons): every part of that dimension as one path, each symbol
+ * layer in turn (fill, hatch, stroke). */
 static void draw_symbol(map *m, const GEOSGeometry *g, int dim,
                         const pc_qml_symbol *sym, const item *it)
 {
     cairo_t *cr = m->cr;
     if (dim == 0) {
-        int any_marker = 0;
-        for (size_t k = 0; k < sym->nlayers; k++)
-            any_marker |= sym->layers[k].cls == PC_QML_SIMPLE_MARKER;
-        int np = GEOSGetNumGeometries_r(m->h, g);
-        for (int i = 0; i < np; i++) {
-            const GEOSGeometry *p = GEOSGetGeometryN_r(m->h, g, i);
-            double x, y;
-            if (GEOSGeomTypeId_r(m->h, p) != GEOS_POINT ||
-                GEOSisEmpty_r(m->h, p) != 0 || !GEOSGeomGetX_r(m->h, p, &x) ||
-                !GEOSGeomGetY_r(m->h, p, &y))
-                continue;
-            for (size_t k = 0; k < sym->nlayers; k++) {
-                const pc_qml_sublayer *sl = &sym->layers[k];
-                if (sl->cls == PC_QML_SIMPLE_MARKER || (!any_marker && k == 0)) {
-                    pc_qml_sublayer mk = *sl;
-                    if (sl->cls != PC_QML_SIMPLE_MARKER) /* a fill or line
-                        symbol on a point: a circle in its colours */
-                        mk.shape = PC_SHAPE_CIRCLE, mk.size = 2,
-                        mk.size_unit = PC_QML_MM, mk.fill = sl->cls ==
-                            PC_QML_SIMPLE_LINE ? sl->stroke : sl->fill;
-                    draw_marker(m, X(m, x), Y(m, y), &mk, it, sym->opacity, 0);
-                }
-            }
-        }
+        draw_points(m, g, sym, it);
         return;
     }
     cairo_new_path(cr);

@@ -304,7 +304,7 @@ static const char *const bad_codes[] = {
     "１００",
     "\xEF\xBC",          /* truncated full-width digit */
     "10\xEF\xBC",
-    "\xEF\xBC\x9A" "1001", /* U+FF1A FULLWIDTH COLON */
+    "\xEF\xBC\x9A\x31\x30\x30\x31", /* U+FF1A FULLWIDTH COLON, then 1001 */
     "1001\xEF\xBC\x8E",   /* U+FF0E FULLWIDTH FULL STOP */
     "\xEF\xBD\x90",       /* not a digit */
     "٠١",                 /* Arabic-Indic digits are not tolerated */
