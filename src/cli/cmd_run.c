@@ -22,7 +22,7 @@ static const char run_help[] =
     "Options:\n"
     "  -o, --output FILE    output GeoPackage (default: the plan's `output:`,\n"
     "                       relative to the plan file)\n"
-    "      --overwrite      replace an existing output\n"
+    "      --overwrite      replace an existing output and reports\n"
     "      --findings-only  leave the normalised input layers out of the\n"
     "                       output (findings and run metadata only)\n"
     "      --fail-on LEVEL  error (default), warning, info or never: exit 1\n"
