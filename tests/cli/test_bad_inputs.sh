@@ -7,11 +7,7 @@
 # Usage: test_bad_inputs.sh <plancheck binary>
 set -u
 PC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-T=$(mktemp -d)
-trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 cd "$T" || exit 1
 
 SQ='[[[580000,3093000],[580100,3093000],[580100,3093100],[580000,3093100],[580000,3093000]]]'
@@ -186,5 +182,4 @@ if [ "$(id -u)" -ne 0 ]; then
   [ $? -eq 5 ] && ok || bad "read-only directory: $(cat ro.err)"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

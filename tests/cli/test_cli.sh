@@ -4,12 +4,7 @@
 # Usage: test_cli.sh <plancheck binary>
 set -u
 PC=$1
-T=$(mktemp -d)
-trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 # expect <code> <description> -- command...; keeps stdout/stderr in $T/out, $T/err
 expect() {
@@ -304,5 +299,4 @@ sed 's/^crs: EPSG:4549/crs: EPSG:999999/' "$T/plan.yaml" >"$T/badcrs.yaml"
 expect 4 "unknown working CRS" -- "$PC" run -o "$T/x.gpkg" "$T/badcrs.yaml"
 [ ! -e "$T/x.gpkg" ] && ok || bad "output written by a failed run"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -8,12 +8,7 @@ set -u
 PC=$1
 SRC=$2
 PLAN=$SRC/gis/oujiangkou/plan.yaml
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 # expect <code> <description> -- command...; keeps stdout/stderr in $T/out, $T/err
 expect() {
@@ -153,5 +148,4 @@ absent "$T/two.png"
 leftover=$(find "$T" -name '*.tmp-*' | wc -l)
 [ "$leftover" -eq 0 ] && ok || bad "temporary files left: $(find "$T" -name '*.tmp-*')"
 
-echo "render CLI tests: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -7,11 +7,7 @@
 set -u
 PC=$1
 SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 PLAN="$SRC/gis/oujiangkou/plan.yaml"
 OUT="$T/out.gpkg"
@@ -129,5 +125,4 @@ assert d["findings_summary"]["total"] == int(sys.argv[2]), (d["findings_summary"
 PY
 then ok; else bad "JSON total differs from the GeoPackage's $n findings"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -6,11 +6,7 @@
 set -u
 PC=$1
 ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 # a cadastre large enough to take a second or more to write
 python3 "$ROOT/scripts/bench/gen_parcels.py" 50000 "$T/data" >/dev/null || {
@@ -53,5 +49,4 @@ interrupt INT sigint_while_writing 1
 interrupt TERM sigterm_while_writing 1
 interrupt TERM sigterm_early 0
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

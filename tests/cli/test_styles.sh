@@ -9,11 +9,7 @@
 set -u
 PC=$1
 SRC=$(cd "$2" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 q() { sqlite3 -batch "$OUT" "$1"; }
 
 for f in "$SRC"/maps/styles/*.qml; do
@@ -150,5 +146,4 @@ grep -q "bad.yaml:7: layers.blocks: unknown style 'landuse' (expected one of: bo
   && ok || bad "unknown style: message $(head -1 "$T/bad.err")"
 [ ! -e "$T/bad.gpkg" ] && ok || bad "unknown style: an output was written"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -6,11 +6,7 @@
 set -u
 PC=$1
 ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 python3 "$ROOT/scripts/bench/gen_parcels.py" 20000 "$T/gen" >/dev/null || {
   echo "cannot generate the test data"; exit 1; }
@@ -40,5 +36,4 @@ for plan in "$ROOT/gis/oujiangkou/plan.yaml" "$T/gen/plan.yaml"; do
   rm -f "$T"/out-*.gpkg
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

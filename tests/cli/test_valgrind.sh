@@ -9,11 +9,7 @@ set -u
 PC=$1
 ROOT=$2
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 
 VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
     --show-leak-kinds=definite,indirect --error-exitcode=99
@@ -42,5 +38,4 @@ memcheck existing_output 5 run -q -o "$T/o.gpkg" "$ROOT/gis/oujiangkou/plan.yaml
 memcheck render 0 render -q --size 800x600 --zoom-to figure.children_sum:zones:Z21 -o "$T/m.png" -o "$T/m.svg" "$ROOT/gis/oujiangkou/plan.yaml"
 memcheck render_bad_zoom 2 render -q -o "$T/n.png" --zoom-to no:such:id "$ROOT/gis/jinliwen/plan.yaml"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

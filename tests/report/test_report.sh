@@ -15,11 +15,7 @@ MODE=$1
 PC=$2
 SRC=$3
 OUT=$4
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/../testlib.sh"
 # expect <code> <description> -- command...; stdout/stderr in $T/out, $T/err
 expect() {
   local want=$1 what=$2; shift 3
@@ -230,5 +226,4 @@ else
   bad "the HTML report ($hsize bytes) is not much larger than a findings-only GeoPackage ($gsize): the failing-write case needs another limit"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary
