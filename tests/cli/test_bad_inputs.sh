@@ -7,6 +7,8 @@
 # Usage: test_bad_inputs.sh <plancheck binary>
 set -u
 PC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# a real plan whose output is larger than the full-disk case's 200 KB
+ROOT_PLAN=$(cd "$(dirname "$0")/../.." && pwd)/gis/oujiangkou/plan.yaml
 . "$(dirname "$0")/../testlib.sh"
 cd "$T" || exit 1
 
@@ -176,6 +178,23 @@ sums >before.sums
 "$PC" run -q --overwrite -o good.gpkg outok.yaml 2>same.err
 [ $? -eq 5 ] && grep -qF "good.gpkg: the output is one of the run's inputs" same.err && ok || bad "output = input: $(cat same.err)"
 sums >after.sums; cmp -s before.sums after.sums && ok || bad "output = input: the input changed"
+# a full disk: a 200 KB tmpfs when the test may mount one, else a file-size
+# limit (the write fails the same way: SQLite cannot grow the file)
+mkdir full
+if mount -t tmpfs -o size=200k tmpfs full 2>/dev/null; then
+  "$PC" run -q -o full/out.gpkg "$ROOT_PLAN" 2>full.err
+  rc=$?
+  left=$(ls -A full)
+  umount full
+else
+  (trap '' XFSZ; ulimit -f 200; exec "$PC" run -q -o full/out.gpkg "$ROOT_PLAN") 2>full.err
+  rc=$?
+  left=$(ls -A full)
+fi
+[ "$rc" -eq 5 ] && [ "$(wc -l <full.err)" -eq 1 ] && grep -qF "full/out.gpkg" full.err && ok ||
+  bad "full disk: exit $rc, expected 5 and one line: $(cat full.err)"
+[ -z "$left" ] && ok || bad "full disk: left behind: $left"
+
 mkdir ro && chmod 555 ro
 if [ "$(id -u)" -ne 0 ]; then
   "$PC" run -q -o ro/out.gpkg outok.yaml 2>ro.err
