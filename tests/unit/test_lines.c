@@ -102,41 +102,6 @@ static pc_rules *session(struct tu_fx *fx, int threads)
     return session_m(fx, threads, PC_AREA_PLANAR);
 }
 
-static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id)
-{
-    int index = -1;
-    if (pc_rules_add_layer(fx->ctx, r, l, id, "code", &index) != PC_OK)
-        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
-    return index;
-}
-
-/* The finding of `rule` about key (and key2 / field when not NULL). */
-static const pc_finding *find(const pc_findings *f, const char *rule,
-                              const char *key, const char *key2,
-                              const char *field)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        const pc_finding *x = &f->items[i];
-        if (streq(x->rule, rule) && streq(x->key, key) &&
-            (!key2 || streq(x->key2, key2)) &&
-            (!field || streq(x->field, field)))
-            return x;
-    }
-    return NULL;
-}
-
-static void dump(const pc_findings *f, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < f->n && len + 1 < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "[%s %.9g: %s] ",
-                                f->items[i].id, f->items[i].measured_m2,
-                                f->items[i].message ? f->items[i].message : "");
-    if (len >= n)
-        buf[n - 1] = '\0';
-}
-
 static pc_corridor_opts corridor_opts(void)
 {
     pc_corridor_opts o;
@@ -154,7 +119,7 @@ static void run_corridor(struct tu_fx *fx, const struct lf *fs, size_t n,
 {
     pc_layer *l = line_layer(fx->ctx, "roads", fs, n);
     pc_rules *r = session_m(fx, threads, m);
-    int li = add_layer(fx, r, l, "roads");
+    int li = tu_add_layer(fx, r, l, "roads", "code");
     RULE_OK(fx, pc_rules_corridor(fx->ctx, r, li, o, out));
     RULE_OK(fx, pc_findings_finish(fx->ctx, out));
     pc_rules_free(fx->ctx, r);
@@ -266,7 +231,7 @@ static void test_corridor_area(void **state)
         o.land_take.unit_field = "land_take_unit";
         pc_findings f = {0};
         run_corridor(fx, fs, 1, &o, 2, PC_AREA_PLANAR, &f);
-        const pc_finding *x = find(&f, "line.land_take", "R", NULL, NULL);
+        const pc_finding *x = tu_find(&f, "line.land_take", "R", NULL, NULL);
         double hand = hand_corridor_area(ac->xy, ac->n, ac->width_m / 2);
         double lw = polyline_length(ac->xy, ac->n) * ac->width_m;
         /* mitred joins: outer gain and inner loss cancel, so even a bent
@@ -319,7 +284,7 @@ static void test_corridor_area_ellipsoidal(void **state)
     o.land_take.unit_field = "land_take_unit";
     pc_findings f = {0};
     run_corridor(fx, fs, 1, &o, 2, PC_AREA_ELLIPSOIDAL, &f);
-    const pc_finding *x = find(&f, "line.land_take", "R", NULL, NULL);
+    const pc_finding *x = tu_find(&f, "line.land_take", "R", NULL, NULL);
     EXPECT(x && streq(x->method, "ellipsoidal") &&
                fabs(x->measured_m2 - 40000) < 40 && x->measured_m2 != 40000,
            "ellipsoidal land take %.6f", x ? x->measured_m2 : NAN);
@@ -379,11 +344,11 @@ static void test_land_take(void **state)
         pc_findings f = {0};
         run_corridor(fx, fs, 1, &o, 2, PC_AREA_PLANAR, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(f.n == (tc->rule ? 1u : 0u), "%s: %zu findings: %s", tc->name,
                f.n, buf);
         if (tc->rule) {
-            const pc_finding *x = find(&f, tc->rule, "R", NULL, "land_take");
+            const pc_finding *x = tu_find(&f, tc->rule, "R", NULL, "land_take");
             EXPECT(x, "%s: no %s finding: %s", tc->name, tc->rule, buf);
             if (x && !isnan(tc->declared_m2)) {
                 int approx = tc->approx || tu_contains(tc->take, "约");
@@ -460,7 +425,7 @@ static void test_widths(void **state)
         pc_findings f = {0};
         run_corridor(fx, fs, n, &o, 2, PC_AREA_PLANAR, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         static const struct {
             const char *key;
             double area, area_default; /* NAN: no corridor */
@@ -472,9 +437,9 @@ static void test_widths(void **state)
         };
         for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
             double a = with_default ? want[k].area_default : want[k].area;
-            const pc_finding *t = find(&f, "line.land_take", want[k].key, NULL,
+            const pc_finding *t = tu_find(&f, "line.land_take", want[k].key, NULL,
                                        NULL);
-            const pc_finding *w = find(&f, "corridor.no_width", want[k].key,
+            const pc_finding *w = tu_find(&f, "corridor.no_width", want[k].key,
                                        NULL, NULL);
             if (isnan(a))
                 EXPECT(!t && w && w->geom, "default %d: %s should have no "
@@ -489,11 +454,11 @@ static void test_widths(void **state)
         static const char *const geom_keys[] = {"nullgeom", "polygon", "point",
                                                 "zerolen"};
         for (size_t k = 0; k < 4; k++)
-            EXPECT(find(&f, "corridor.geometry", geom_keys[k], NULL, NULL) &&
-                       !find(&f, "line.land_take", geom_keys[k], NULL, NULL),
+            EXPECT(tu_find(&f, "corridor.geometry", geom_keys[k], NULL, NULL) &&
+                       !tu_find(&f, "line.land_take", geom_keys[k], NULL, NULL),
                    "default %d: %s: no corridor.geometry finding: %s",
                    with_default, geom_keys[k], buf);
-        const pc_finding *b = find(&f, "corridor.no_width", "bad", NULL, NULL);
+        const pc_finding *b = tu_find(&f, "corridor.no_width", "bad", NULL, NULL);
         EXPECT(b && tu_contains(b->message, "'wide'") &&
                    streq(b->field, "red_line_m"),
                "bad width message: %s", b ? b->message : "(none)");
@@ -507,7 +472,7 @@ static void test_widths(void **state)
     o.where = (pc_where){"class", mains, 1};
     pc_findings f = {0};
     run_corridor(fx, fs, n, &o, 1, PC_AREA_PLANAR, &f);
-    EXPECT(f.n == 1 && find(&f, "corridor.no_width", "bad", NULL, NULL),
+    EXPECT(f.n == 1 && tu_find(&f, "corridor.no_width", "bad", NULL, NULL),
            "where class = main: %zu findings", f.n);
     pc_findings_clear(fx->ctx, &f);
     report();
@@ -556,11 +521,11 @@ static void test_length(void **state)
         pc_findings f = {0};
         run_corridor(fx, fs, 1, &o, 2, PC_AREA_PLANAR, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(f.n == (lc->rule ? 1u : 0u), "%s: %zu findings: %s", lc->name,
                f.n, buf);
         const pc_finding *x =
-            lc->rule ? find(&f, lc->rule, "R", NULL, "length_m") : NULL;
+            lc->rule ? tu_find(&f, lc->rule, "R", NULL, "length_m") : NULL;
         EXPECT(!lc->rule || x, "%s: no %s finding: %s", lc->name, lc->rule,
                buf);
         if (x && !isnan(lc->measured))
@@ -616,8 +581,8 @@ static void test_intrusion(void **state)
         pc_layer *l = line_layer(fx->ctx, "roads", roads, 1);
         pc_layer *p = poly_layer(fx->ctx, "parcels", parcels, 1);
         pc_rules *r = session(fx, 2);
-        int li = add_layer(fx, r, l, "roads");
-        int pi = add_layer(fx, r, p, "parcels");
+        int li = tu_add_layer(fx, r, l, "roads", "code");
+        int pi = tu_add_layer(fx, r, p, "parcels", "code");
         pc_findings f = {0};
         pc_corridor_opts co = corridor_opts();
         pc_intrusion_opts io = {PC_SEV_ERROR, ic->tolerance, {0}, {0}};
@@ -625,11 +590,11 @@ static void test_intrusion(void **state)
         RULE_OK(fx, pc_rules_intrusion(fx->ctx, r, pi, li, &io, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         if (isnan(ic->area)) {
             EXPECT(f.n == 0, "%s: %zu findings: %s", ic->name, f.n, buf);
         } else {
-            const pc_finding *x = find(&f, "line.intrusion", "P", "R", NULL);
+            const pc_finding *x = tu_find(&f, "line.intrusion", "P", "R", NULL);
             EXPECT(f.n == 1 && x && fabs(x->measured_m2 - ic->area) <=
                                         1e-6 * ic->area + 1e-7,
                    "%s: %s", ic->name, buf);
@@ -746,8 +711,8 @@ static void test_corridor_overlap(void **state)
         pc_layer *la = line_layer(fx->ctx, "roads", oc->a, 3);
         pc_layer *lb = two ? line_layer(fx->ctx, "rail", oc->b, 3) : NULL;
         pc_rules *r = session(fx, 2);
-        int a = add_layer(fx, r, la, "roads");
-        int b = two ? add_layer(fx, r, lb, "rail") : a;
+        int a = tu_add_layer(fx, r, la, "roads", "code");
+        int b = two ? tu_add_layer(fx, r, lb, "rail", "code") : a;
         pc_findings f = {0};
         pc_corridor_opts co = corridor_opts();
         pc_corridor_overlap_opts oo = {PC_SEV_ERROR, oc->allowed, 1, {0}, {0}};
@@ -757,12 +722,12 @@ static void test_corridor_overlap(void **state)
         RULE_OK(fx, pc_rules_corridor_overlap(fx->ctx, r, a, b, &oo, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         if (isnan(oc->min_area)) {
             EXPECT(f.n == 0, "%s: %zu findings: %s", oc->name, f.n, buf);
         } else {
             const pc_finding *x =
-                find(&f, "line.corridor_overlap", oc->k1, oc->k2, NULL);
+                tu_find(&f, "line.corridor_overlap", oc->k1, oc->k2, NULL);
             EXPECT(f.n == 1 && x && x->measured_m2 > oc->min_area &&
                        x->measured_m2 <= oc->max_area,
                    "%s: want %s/%s in (%g, %g]: %s", oc->name, oc->k1, oc->k2,
@@ -806,26 +771,26 @@ static void test_connectivity(void **state)
     for (int dangles = 0; dangles <= 1; dangles++) {
         pc_layer *l = line_layer(fx->ctx, "roads", fs, n);
         pc_rules *r = session(fx, 2);
-        int li = add_layer(fx, r, l, "roads");
+        int li = tu_add_layer(fx, r, l, "roads", "code");
         pc_connectivity_opts o = {PC_SEV_ERROR, "from", "to", 0.5, dangles,
                                   PC_SEV_WARNING, {0}};
         pc_findings f = {0};
         RULE_OK(fx, pc_rules_connectivity(fx->ctx, r, li, li, &o, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         char buf[4096];
-        dump(&f, buf, sizeof buf);
-        const pc_finding *b = find(&f, "line.not_connected", "beyond", "A",
+        tu_dump(&f, buf, sizeof buf);
+        const pc_finding *b = tu_find(&f, "line.not_connected", "beyond", "A",
                                    "from");
         EXPECT(b && fabs(b->measured_m2 - 0.51) < 1e-6 &&
                    b->tolerance_m2 == 0.5 && streq(b->layer2, "roads") &&
                    b->fid2 == 1 && b->geom,
                "beyond: %s", buf);
-        const pc_finding *e = find(&f, "line.not_connected", "end", "A", "to");
+        const pc_finding *e = tu_find(&f, "line.not_connected", "end", "A", "to");
         EXPECT(e && fabs(e->measured_m2 - sqrt(50 * 50 + 1)) < 1e-6 &&
                    tu_contains(e->message, " m from roads A"),
                "end: %s", buf);
-        EXPECT(find(&f, "line.unknown_ref", "unknown", NULL, "from") &&
-                   tu_contains(find(&f, "line.unknown_ref", "unknown", NULL,
+        EXPECT(tu_find(&f, "line.unknown_ref", "unknown", NULL, "from") &&
+                   tu_contains(tu_find(&f, "line.unknown_ref", "unknown", NULL,
                                     "from")->message, "'ZZ'"),
                "unknown ref: %s", buf);
         EXPECT(count_rule(&f, "line.not_connected") == 2 &&
@@ -919,14 +884,14 @@ static void test_crossings(void **state)
         pc_layer *lp = cc->point ? poly_layer(fx->ctx, "crossings", pts, 1)
                                  : NULL;
         pc_rules *r = session(fx, 2);
-        int a = add_layer(fx, r, lr, "roads"), b = add_layer(fx, r, lk, "rail");
-        int p = lp ? add_layer(fx, r, lp, "crossings") : -1;
+        int a = tu_add_layer(fx, r, lr, "roads", "code"), b = tu_add_layer(fx, r, lk, "rail", "code");
+        int p = lp ? tu_add_layer(fx, r, lp, "crossings", "code") : -1;
         pc_crossing_opts o = {PC_SEV_ERROR, 1, "crossed", {0}, {0}};
         pc_findings f = {0};
         RULE_OK(fx, pc_rules_crossings(fx->ctx, r, a, b, p, &o, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT((int)f.n == cc->findings &&
                    (int)count_rule(&f, "line.undeclared_crossing") ==
                        cc->findings,
@@ -960,7 +925,7 @@ static void test_crossings(void **state)
     };
     pc_layer *l = line_layer(fx->ctx, "lines", mixed, 4);
     pc_rules *r = session(fx, 2);
-    int li = add_layer(fx, r, l, "lines");
+    int li = tu_add_layer(fx, r, l, "lines", "code");
     const char *const road[] = {"road"}, *const rail[] = {"rail"};
     pc_crossing_opts o = {PC_SEV_ERROR, 1, NULL, {"class", road, 1},
                           {"class", rail, 1}};
@@ -968,10 +933,10 @@ static void test_crossings(void **state)
     RULE_OK(fx, pc_rules_crossings(fx->ctx, r, li, li, -1, &o, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
     char buf[2048];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     /* R and S cross K; T crosses R and S, but road with road is no case */
-    EXPECT(f.n == 2 && find(&f, "line.undeclared_crossing", "R", "K", NULL) &&
-               find(&f, "line.undeclared_crossing", "S", "K", NULL),
+    EXPECT(f.n == 2 && tu_find(&f, "line.undeclared_crossing", "R", "K", NULL) &&
+               tu_find(&f, "line.undeclared_crossing", "S", "K", NULL),
            "one layer by class: %s", buf);
     pc_findings_clear(fx->ctx, &f);
     pc_rules_free(fx->ctx, r);
@@ -1091,10 +1056,10 @@ static void all_line_rules(struct tu_fx *fx, int threads, pc_findings *f)
     pc_layer *points = poly_layer(fx->ctx, "crossings", NULL, 0);
     city(fx->ctx, roads, rail, parcels, points);
     pc_rules *r = session(fx, threads);
-    int ri = add_layer(fx, r, roads, "roads");
-    int ki = add_layer(fx, r, rail, "rail");
-    int pi = add_layer(fx, r, parcels, "parcels");
-    int xi = add_layer(fx, r, points, "crossings");
+    int ri = tu_add_layer(fx, r, roads, "roads", "code");
+    int ki = tu_add_layer(fx, r, rail, "rail", "code");
+    int pi = tu_add_layer(fx, r, parcels, "parcels", "code");
+    int xi = tu_add_layer(fx, r, points, "crossings", "code");
     pc_line_class_width cw[] = {{"main", 40}, {"branch", 24}, {"lane", 12}};
     pc_corridor_opts co = corridor_opts();
     co.class_field = "class";
@@ -1153,7 +1118,7 @@ static void test_determinism(void **state)
             fprintf(stderr, "%s %.4f %s\n", f1.items[k].id,
                     f1.items[k].measured_m2, f1.items[k].message);
     /* the doubled road overlaps H10's segments beyond their junctions */
-    EXPECT(find(&f1, "line.corridor_overlap", "H10-03", "dup", NULL),
+    EXPECT(tu_find(&f1, "line.corridor_overlap", "H10-03", "dup", NULL),
            "doubled road not found");
     for (int threads = 2; threads <= 4; threads += 2) {
         pc_findings f = {0};
@@ -1189,7 +1154,7 @@ static void test_errors(void **state)
     pc_layer *l = line_layer(fx->ctx, "roads", fs, 1);
     pc_layer *p = poly_layer(fx->ctx, "parcels", ps, 1);
     pc_rules *r = session(fx, 2);
-    int li = add_layer(fx, r, l, "roads"), pi = add_layer(fx, r, p, "parcels");
+    int li = tu_add_layer(fx, r, l, "roads", "code"), pi = tu_add_layer(fx, r, p, "parcels", "code");
     pc_findings f = {0};
     pc_intrusion_opts io = {PC_SEV_ERROR, 0, {0}, {0}};
     EXPECT(pc_rules_intrusion(fx->ctx, r, pi, li, &io, &f) == PC_ERR_USAGE &&

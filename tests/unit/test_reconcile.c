@@ -82,42 +82,6 @@ static pc_rules *session(struct tu_fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id,
-                     const char *key_field)
-{
-    int index = -1;
-    if (pc_rules_add_layer(fx->ctx, r, l, id, key_field, &index) != PC_OK)
-        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
-    return index;
-}
-
-/* The finding of `rule` about key (and key2 / field when not NULL). */
-static const pc_finding *find(const pc_findings *f, const char *rule,
-                              const char *key, const char *key2,
-                              const char *field)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        const pc_finding *x = &f->items[i];
-        if (streq(x->rule, rule) && streq(x->key, key) &&
-            (!key2 || streq(x->key2, key2)) &&
-            (!field || streq(x->field, field)))
-            return x;
-    }
-    return NULL;
-}
-
-static void dump(const pc_findings *f, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < f->n && len + 1 < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "[%s %.9g: %s] ",
-                                f->items[i].id, f->items[i].measured_m2,
-                                f->items[i].message ? f->items[i].message : "");
-    if (len >= n)
-        buf[n - 1] = '\0';
-}
-
 /* |a - b| small against the figures used here (areas up to 1e7 m2). */
 static int near(double a, double b)
 {
@@ -139,7 +103,7 @@ static void run_figures(struct tu_fx *fx, pc_layer *zl,
                         const pc_zone_figure_opts *o, pc_findings *out)
 {
     pc_rules *r = session(fx, 1);
-    int z = add_layer(fx, r, zl, "zones", "code");
+    int z = tu_add_layer(fx, r, zl, "zones", "code");
     RULE_OK(fx, pc_rules_zone_figures(fx->ctx, r, z, figs, nfigs, o, out));
     RULE_OK(fx, pc_findings_finish(fx->ctx, out));
     pc_rules_free(fx->ctx, r);
@@ -220,10 +184,10 @@ static void test_figure_area(void **state)
     pc_findings f = {0};
     run_figures(fx, zl, figs, n, &zone_opts, &f);
     char buf[4096];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     for (size_t c = 0; c < n; c++) {
         const struct area_case *ac = &area_cases[c];
-        const pc_finding *x = find(&f, "figure.area", keys[c], NULL, NULL);
+        const pc_finding *x = tu_find(&f, "figure.area", keys[c], NULL, NULL);
         EXPECT(!x == !ac->expect, "%s: finding %s expected %d: %s", ac->name,
                x ? "made" : "not made", ac->expect, buf);
         if (!x || !ac->expect)
@@ -278,8 +242,8 @@ static void test_figure_keys(void **state)
     pc_findings f = {0};
     run_figures(fx, zl, figs, N(figs), &zone_opts, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *x = find(&f, "figure.no_zone", "MISSING", NULL, NULL);
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *x = tu_find(&f, "figure.no_zone", "MISSING", NULL, NULL);
     EXPECT(f.n == 1 && x && !x->key2 && x->fid == -1 &&
                tu_contains(x->message, "MISSING") &&
                tu_contains(x->message, "plan file line 12"),
@@ -288,7 +252,7 @@ static void test_figure_keys(void **state)
     /* the same figure of 10000 m2 differs from fid 10's 5000 */
     figs[0].area = area(10000, PC_UNIT_M2, 0, NULL);
     run_figures(fx, zl, figs, 1, &zone_opts, &f);
-    x = find(&f, "figure.area", "D", NULL, NULL);
+    x = tu_find(&f, "figure.area", "D", NULL, NULL);
     EXPECT(f.n == 1 && x && near(x->measured_m2, 5000) && x->fid == 10,
            "first by FID: %zu findings, measured %.9g fid %lld", f.n,
            x ? x->measured_m2 : NAN, x ? (long long)x->fid : -1LL);
@@ -373,8 +337,8 @@ static void test_children_sum(void **state)
         pc_findings f = {0};
         run_figures(fx, zl, figs, 3, &zone_opts, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
-        const pc_finding *x = find(&f, "figure.children_sum", "P", NULL, NULL);
+        tu_dump(&f, buf, sizeof buf);
+        const pc_finding *x = tu_find(&f, "figure.children_sum", "P", NULL, NULL);
         /* the parts' own figures may differ from their polygons too
          * (figure.area): only the sum is looked at here */
         EXPECT(!x == !sc->expect &&
@@ -424,7 +388,7 @@ static void test_children_sum_message(void **state)
     pc_layer *zl = build(fx->ctx, "zones", fs, N(fs));
     pc_findings f = {0};
     run_figures(fx, zl, figs, N(figs), &zone_opts, &f);
-    const pc_finding *x = find(&f, "figure.children_sum", "Z21", NULL, NULL);
+    const pc_finding *x = tu_find(&f, "figure.children_sum", "Z21", NULL, NULL);
     EXPECT(x && streq(x->message,
                       "Z21 约5600 亩 (3733333.3 m2): its parts Z21a, Z21b, "
                       "Z21c add up to 3400000.0 m2 (5100 亩), 333333.3 m2 "
@@ -480,8 +444,8 @@ static void test_child_outside(void **state)
         pc_findings f = {0};
         run_figures(fx, zl, &fig, 1, &o, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
-        const pc_finding *x = find(&f, "figure.child_outside", "P", "OUT", NULL);
+        tu_dump(&f, buf, sizeof buf);
+        const pc_finding *x = tu_find(&f, "figure.child_outside", "P", "OUT", NULL);
         EXPECT(!x == !oc->expect &&
                    count_rule(&f, "figure.child_outside") == (oc->expect ? 1u : 0u),
                "%s: %s", oc->name, buf);
@@ -494,7 +458,7 @@ static void test_child_outside(void **state)
                    x->measured_m2, (long long)x->fid, (long long)x->fid2,
                    x->message);
         /* the part no feature holds */
-        const pc_finding *g = find(&f, "figure.no_zone", "P", "GONE", NULL);
+        const pc_finding *g = tu_find(&f, "figure.no_zone", "P", "GONE", NULL);
         EXPECT(g && count_rule(&f, "figure.no_zone") == 1 && g->fid == 1,
                "%s: no_zone for GONE: %s", oc->name, buf);
         /* the sum with a part of unknown size is not compared */
@@ -547,10 +511,10 @@ static void test_cycles(void **state)
         pc_findings f = {0};
         run_figures(fx, zl, use, N(use), &zone_opts, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
-        const pc_finding *a = find(&f, "figure.cycle", "A", NULL, NULL);
-        const pc_finding *c = find(&f, "figure.cycle", "C", NULL, NULL);
-        const pc_finding *d = find(&f, "figure.cycle", "D", NULL, NULL);
+        tu_dump(&f, buf, sizeof buf);
+        const pc_finding *a = tu_find(&f, "figure.cycle", "A", NULL, NULL);
+        const pc_finding *c = tu_find(&f, "figure.cycle", "C", NULL, NULL);
+        const pc_finding *d = tu_find(&f, "figure.cycle", "D", NULL, NULL);
         EXPECT(count_rule(&f, "figure.cycle") == 3 && a && c && d,
                "order %d: %s", order, buf);
         EXPECT(a && tu_contains(a->message, "A -> B -> A (L1)"), "A: %s",
@@ -664,8 +628,8 @@ static void run_capacity(struct tu_fx *fx, pc_layer *zl, pc_layer *pl,
                          pc_findings *out)
 {
     pc_rules *r = session(fx, threads);
-    int z = add_layer(fx, r, zl, "zones", "code");
-    int p = add_layer(fx, r, pl, "parcels", "code");
+    int z = tu_add_layer(fx, r, zl, "zones", "code");
+    int p = tu_add_layer(fx, r, pl, "parcels", "code");
     RULE_OK(fx, pc_rules_capacity(fx->ctx, r, z, p, figs, nfigs, o, out));
     RULE_OK(fx, pc_findings_finish(fx->ctx, out));
     pc_rules_free(fx->ctx, r);
@@ -674,7 +638,7 @@ static void run_capacity(struct tu_fx *fx, pc_layer *zl, pc_layer *pl,
 static void check_cap(const pc_findings *f, const char *name, const char *key,
                       double want, double cap, const char *buf)
 {
-    const pc_finding *x = find(f, "capacity.exceeded", key, NULL, NULL);
+    const pc_finding *x = tu_find(f, "capacity.exceeded", key, NULL, NULL);
     if (want < 0) {
         EXPECT(!x, "%s: %s exceeded: %s", name, key, buf);
         return;
@@ -709,7 +673,7 @@ static void test_capacity_by_attribute(void **state)
         pc_findings f = {0};
         run_capacity(fx, zl, pl, figs, N(figs), &o, 1, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         double cz = cc->z.value >= 0 ? pc_unit_to_m2(cc->z.value, cc->z.unit)
                                      : 10000;
         double c1 = cc->z1.value >= 0
@@ -720,7 +684,7 @@ static void test_capacity_by_attribute(void **state)
         check_cap(&f, cc->name, "Z1", cc->want_z1, c1, buf);
         check_cap(&f, cc->name, "Z2", cc->want_z2, c2, buf);
         EXPECT(f.n == count_rule(&f, "capacity.exceeded") &&
-                   !find(&f, "capacity.exceeded", "W", NULL, NULL),
+                   !tu_find(&f, "capacity.exceeded", "W", NULL, NULL),
                "%s: other findings: %s", cc->name, buf);
         pc_findings_clear(fx->ctx, &f);
         pc_layer_free(fx->ctx, pl);
@@ -736,7 +700,7 @@ static void test_capacity_by_attribute(void **state)
     pc_capacity_opts o = cap_opts("zone");
     pc_findings f = {0};
     run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
-    const pc_finding *x = find(&f, "capacity.exceeded", "Z1", NULL, NULL);
+    const pc_finding *x = tu_find(&f, "capacity.exceeded", "Z1", NULL, NULL);
     EXPECT(x && streq(x->message,
                       "Z1: its parcels (1) add up to 5333.3 m2 (8 亩), "
                       "more than its 7.5 亩 (5000.0 m2) by 333.3 m2 (6.7 %); "
@@ -774,7 +738,7 @@ static void test_capacity_cycle(void **state)
     pc_findings f = {0};
     run_capacity(fx, zl, pl, figs, N(figs), &o, 1, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     check_cap(&f, "cycle", "A", 110, 0, buf);
     check_cap(&f, "cycle", "B", 110, 0, buf);
     pc_findings_clear(fx->ctx, &f);
@@ -831,11 +795,11 @@ static void test_capacity_spatial(void **state)
         pc_findings f = {0};
         run_capacity(fx, zl, pl, figs, N(figs), &o, threads, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         check_cap(&f, "spatial", "A", want_a, 0, buf);
         check_cap(&f, "spatial", "B", want_b, 0, buf);
-        const pc_finding *c = find(&f, "figure.no_zone", "C", NULL, NULL);
-        EXPECT(f.n == 3 && c && !find(&f, "capacity.exceeded", "U", NULL, NULL),
+        const pc_finding *c = tu_find(&f, "figure.no_zone", "C", NULL, NULL);
+        EXPECT(f.n == 3 && c && !tu_find(&f, "capacity.exceeded", "U", NULL, NULL),
                "threads %d: %s", threads, buf);
         pc_findings_clear(fx->ctx, &f);
     }
@@ -851,7 +815,7 @@ static void test_capacity_spatial(void **state)
         pc_findings f = {0};
         run_capacity(fx, zl, pl, figs, 2, &o, 1, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         check_cap(&f, "51 %", k ? "B" : "A", 100, 0, buf);
         EXPECT(f.n == 1, "51 %%: %s", buf);
         pc_findings_clear(fx->ctx, &f);
@@ -950,11 +914,11 @@ static void test_quotas(void **state)
         pc_findings f = {0};
         run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
         char buf[4096];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(f.n == (qc->rule ? 1u : 0u), "%s: %s", qc->name, buf);
         if (!qc->rule || f.n != 1)
             goto next;
-        const pc_finding *x = find(&f, qc->rule, "Z", NULL, qc->q.cls);
+        const pc_finding *x = tu_find(&f, qc->rule, "Z", NULL, qc->q.cls);
         const pc_stated_area *lim =
             qc->q.has_at_most ? &qc->q.at_most : &qc->q.at_least;
         double tol = fmax(1, (lim->approx ? 0.02 : 0.001) * qc->limit);
@@ -982,11 +946,11 @@ static void test_quotas(void **state)
     pc_findings f = {0};
     run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
     char buf[4096];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     size_t want = 0;
     for (size_t c = 0; c < N(quota_cases); c++)
         want += quota_cases[c].rule != NULL;
-    EXPECT(f.n == want && !find(&f, "capacity.exceeded", "Z", NULL, NULL),
+    EXPECT(f.n == want && !tu_find(&f, "capacity.exceeded", "Z", NULL, NULL),
            "all quotas: %zu findings, want %zu: %s", f.n, want, buf);
     pc_findings_clear(fx->ctx, &f);
     /* by position: p1..p9 all lie in Z */
@@ -996,7 +960,7 @@ static void test_quotas(void **state)
     o.class_field = "cls";
     o.capacity = 0;
     run_capacity(fx, zl, pl, &fig, 1, &o, 1, &f);
-    const pc_finding *x = find(&f, "quota.above", "Z", NULL, "10");
+    const pc_finding *x = tu_find(&f, "quota.above", "Z", NULL, "10");
     EXPECT(f.n == 1 && x && near(x->measured_m2, 3850 + 9999),
            "by position: %zu findings, sum %.9g", f.n,
            x ? x->measured_m2 : NAN);
@@ -1046,14 +1010,14 @@ static void test_duplicate_keys(void **state)
         {0}};
     pc_layer *l = build(fx->ctx, "parcels", fs, N(fs));
     pc_rules *r = session(fx, 1);
-    int li = add_layer(fx, r, l, "parcels", "code");
-    int lf = add_layer(fx, r, l, "byfid", NULL);
+    int li = tu_add_layer(fx, r, l, "parcels", "code");
+    int lf = tu_add_layer(fx, r, l, "byfid", NULL);
     pc_findings f = {0};
     RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, li, PC_SEV_WARNING, &f));
     RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, lf, PC_SEV_WARNING, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
     char buf[8192];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     EXPECT(f.n == 8 && count_rule(&f, "key.duplicate") == 8, "%zu: %s", f.n,
            buf);
     struct {
@@ -1106,8 +1070,8 @@ static void test_duplicate_keys(void **state)
     }
     pc_layer *e = build(fx->ctx, "empty", fs, 0);
     r = session(fx, 1);
-    li = add_layer(fx, r, n, "nums", "no");
-    int le = add_layer(fx, r, e, "empty", "code");
+    li = tu_add_layer(fx, r, n, "nums", "no");
+    int le = tu_add_layer(fx, r, e, "empty", "code");
     RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, li, PC_SEV_ERROR, &f));
     RULE_OK(fx, pc_rules_duplicate_keys(fx->ctx, r, le, PC_SEV_ERROR, &f));
     EXPECT(f.n == 1 && streq(f.items[0].key, "7") && f.items[0].fid == 2 &&
@@ -1193,13 +1157,13 @@ static void test_units_disagree(void **state)
     RULE_OK(fx, pc_check_figures_agree(fx->ctx, l, &check, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
     char buf[8192];
-    dump(&f, buf, sizeof buf);
+    tu_dump(&f, buf, sizeof buf);
     size_t want = 0;
     for (size_t c = 0; c < n; c++) {
         const struct agree_case *ac = &agree_cases[c];
         want += ac->field != NULL;
         const pc_finding *x =
-            find(&f, "area.units_disagree", keys[c], NULL, NULL);
+            tu_find(&f, "area.units_disagree", keys[c], NULL, NULL);
         EXPECT(!x == !ac->field, "%s: %s", ac->name, x ? x->message : "none");
         if (!x || !ac->field)
             continue;
@@ -1262,8 +1226,8 @@ static void test_robustness(void **state)
         pc_layer *zl = build(fx->ctx, "zones", empty ? none : zs, 3);
         pc_layer *pl = build(fx->ctx, "parcels", empty ? none : ps, 3);
         pc_rules *r = session(fx, 2);
-        int z = add_layer(fx, r, zl, "zones", "code");
-        int p = add_layer(fx, r, pl, "parcels", "code");
+        int z = tu_add_layer(fx, r, zl, "zones", "code");
+        int p = tu_add_layer(fx, r, pl, "parcels", "code");
         pc_findings f = {0};
         RULE_OK(fx, pc_rules_zone_figures(fx->ctx, r, z, figs, N(figs),
                                           &zone_opts, &f));
@@ -1277,7 +1241,7 @@ static void test_robustness(void **state)
                                           &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         char buf[4096];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         /* Z has a feature (without polygon) only when not empty, Q never:
          * no_zone for Q, Z's part Q and, when empty, Z and its part Z;
          * capacity's repeats are not added */

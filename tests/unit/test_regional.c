@@ -64,39 +64,6 @@ static pc_rules *session(struct tu_fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id)
-{
-    int index = -1;
-    if (pc_rules_add_layer(fx->ctx, r, l, id, "code", &index) != PC_OK)
-        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
-    return index;
-}
-
-/* The finding of `rule` about key (and key2 when not NULL). */
-static const pc_finding *find(const pc_findings *f, const char *rule,
-                              const char *key, const char *key2)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        const pc_finding *x = &f->items[i];
-        if (streq(x->rule, rule) && streq(x->key, key) &&
-            (!key2 || streq(x->key2, key2)))
-            return x;
-    }
-    return NULL;
-}
-
-static void dump(const pc_findings *f, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < f->n && len + 1 < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "[%s %.9g: %s] ",
-                                f->items[i].id, f->items[i].measured_m2,
-                                f->items[i].message ? f->items[i].message : "");
-    if (len >= n)
-        buf[n - 1] = '\0';
-}
-
 /* x, y of point k (0: first, -1: last) of a linestring, in local metres. */
 static int line_point(GEOSContextHandle_t h, const GEOSGeometry *g, int k,
                       double *x, double *y)
@@ -257,7 +224,7 @@ static void run_near(struct tu_fx *fx, const struct ft *hubs, size_t nh,
     pc_layer *h = layer_of(fx->ctx, "hubs", hubs, nh);
     pc_layer *l = layer_of(fx->ctx, "lines", lines, nl);
     pc_rules *r = session(fx, threads);
-    int hi = add_layer(fx, r, h, "hubs"), li = add_layer(fx, r, l, "lines");
+    int hi = tu_add_layer(fx, r, h, "hubs", "code"), li = tu_add_layer(fx, r, l, "lines", "code");
     RULE_OK(fx, pc_rules_near(fx->ctx, r, hi, li, o, out));
     RULE_OK(fx, pc_findings_finish(fx->ctx, out));
     pc_rules_free(fx->ctx, r);
@@ -280,14 +247,14 @@ static void test_near_cases(void **state)
         pc_findings f = {0};
         run_near(fx, hubs, 1, near_lines, nl, &o, 2, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(f.n == nc->n, "%s: %zu findings, want %zu: %s", nc->name, f.n,
                nc->n, buf);
         if (nc->n == 0) {
             pc_findings_clear(fx->ctx, &f);
             continue;
         }
-        const pc_finding *x = find(&f, nc->rule, "H", nc->key2);
+        const pc_finding *x = tu_find(&f, nc->rule, "H", nc->key2, NULL);
         if (!x) {
             expect_failed(__LINE__, "%s: no %s finding about %s: %s",
                           nc->name, nc->rule, nc->key2, buf);
@@ -358,9 +325,9 @@ static void test_near_shortest_line(void **state)
     pc_findings f = {0};
     run_near(fx, hubs, 2, near_lines, 2, &o, 1, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *d = find(&f, "near.too_far", "D", "L01");
-    const pc_finding *p = find(&f, "near.too_far", "P", "L01");
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *d = tu_find(&f, "near.too_far", "D", "L01", NULL);
+    const pc_finding *p = tu_find(&f, "near.too_far", "P", "L01", NULL);
     double x0, y0, x1, y1;
     EXPECT(f.n == 2 && d && p, "%s", buf);
     EXPECT(d && line_point(h, d->geom, 0, &x0, &y0) == 0 &&
@@ -392,16 +359,16 @@ static void test_near_real_field(void **state)
     tu_set_real(&hl->features[1], F_DIST_R, 2999.999);  /* just short */
     tu_set_real(&hl->features[2], F_DIST_R, -1);        /* not a distance */
     pc_rules *r = session(fx, 2);
-    int hi = add_layer(fx, r, hl, "hubs"), li = add_layer(fx, r, ll, "lines");
+    int hi = tu_add_layer(fx, r, hl, "hubs", "code"), li = tu_add_layer(fx, r, ll, "lines", "code");
     pc_near_opts o = {PC_SEV_ERROR, 2000, "max_r", NULL, {0}, {0}};
     pc_findings f = {0};
     RULE_OK(fx, pc_rules_near(fx->ctx, r, hi, li, &o, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *b = find(&f, "near.too_far", "B", "L01");
-    const pc_finding *d = find(&f, "near.too_far", "D", "L01");
-    EXPECT(f.n == 3 && b && d && find(&f, "near.value", "C", NULL), "%s", buf);
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *b = tu_find(&f, "near.too_far", "B", "L01", NULL);
+    const pc_finding *d = tu_find(&f, "near.too_far", "D", "L01", NULL);
+    EXPECT(f.n == 3 && b && d && tu_find(&f, "near.value", "C", NULL, NULL), "%s", buf);
     EXPECT(b && b->tolerance_m2 == 2999.999 &&
                tu_contains(b->message, "(allowed 2999.999 m by field max_r)"),
            "B: %s", b ? b->message : "(none)");
@@ -433,8 +400,8 @@ static void test_near_where(void **state)
     pc_findings f = {0};
     run_near(fx, hubs, 5, near_lines, 5, &o, 2, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *x = find(&f, "near.too_far", "port", "L01");
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *x = tu_find(&f, "near.too_far", "port", "L01", NULL);
     EXPECT(f.n == 1 && x && fabs(x->measured_m2 - 9000) < 1e-6, "%s", buf);
     pc_findings_clear(fx->ctx, &f);
     report();
@@ -469,8 +436,8 @@ static void test_near_tie(void **state)
         pc_findings f = {0};
         run_near(fx, hubs, 1, lines, 5, &o, 1, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
-        const pc_finding *x = find(&f, "near.too_far", "H", NULL);
+        tu_dump(&f, buf, sizeof buf);
+        const pc_finding *x = tu_find(&f, "near.too_far", "H", NULL, NULL);
         EXPECT(f.n == 1 && x && streq(x->key2, "A") &&
                    fabs(x->measured_m2 - 1000) < 1e-9 &&
                    streq(x->id, "near.too_far:hubs:H:lines:A"),
@@ -491,7 +458,7 @@ static void test_near_self(void **state)
                         {"H4", "POINT(99999 0)", "airport", NULL, NULL}};
     pc_layer *l = layer_of(fx->ctx, "hubs", hubs, 4);
     pc_rules *r = session(fx, 2);
-    int li = add_layer(fx, r, l, "hubs");
+    int li = tu_add_layer(fx, r, l, "hubs", "code");
     const char *const ports[] = {"port"};
     pc_near_opts o = {PC_SEV_ERROR, 5000, NULL, NULL, {"class", ports, 1},
                       {"class", ports, 1}};
@@ -499,8 +466,8 @@ static void test_near_self(void **state)
     RULE_OK(fx, pc_rules_near(fx->ctx, r, li, li, &o, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *x = find(&f, "near.too_far", "H3", "H2");
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *x = tu_find(&f, "near.too_far", "H3", "H2", NULL);
     EXPECT(f.n == 1 && x && fabs(x->measured_m2 - 7000) < 1e-9, "%s", buf);
     pc_findings_clear(fx->ctx, &f);
     /* the airport alone among the airports: nothing else to be near */
@@ -508,8 +475,8 @@ static void test_near_self(void **state)
     o.where = o.where_target = (pc_where){"class", airports, 1};
     RULE_OK(fx, pc_rules_near(fx->ctx, r, li, li, &o, &f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
-    dump(&f, buf, sizeof buf);
-    x = find(&f, "near.no_target", "H4", NULL);
+    tu_dump(&f, buf, sizeof buf);
+    x = tu_find(&f, "near.no_target", "H4", NULL, NULL);
     EXPECT(f.n == 1 && x && !x->key2 && isnan(x->measured_m2) &&
                tu_contains(x->message, "no other feature of hubs"),
            "alone: %s", buf);
@@ -532,14 +499,14 @@ static void test_near_not_finite(void **state)
     pc_findings f = {0};
     run_near(fx, hubs, 1, lines, 2, &o, 1, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *x = find(&f, "near.too_far", "H", "L01");
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *x = tu_find(&f, "near.too_far", "H", "L01", NULL);
     EXPECT(f.n == 1 && x && fabs(x->measured_m2 - 2000.01) < 1e-6,
            "with L01: %s", buf);
     pc_findings_clear(fx->ctx, &f);
     run_near(fx, hubs, 1, lines, 1, &o, 1, &f);
-    dump(&f, buf, sizeof buf);
-    EXPECT(f.n == 1 && find(&f, "near.unevaluated", "H", NULL),
+    tu_dump(&f, buf, sizeof buf);
+    EXPECT(f.n == 1 && tu_find(&f, "near.unevaluated", "H", NULL, NULL),
            "alone: %s", buf);
     pc_findings_clear(fx->ctx, &f);
     report();
@@ -558,9 +525,9 @@ static void test_near_empty(void **state)
     pc_findings_clear(fx->ctx, &f);
     run_near(fx, hubs, 2, NULL, 0, &o, 2, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    EXPECT(f.n == 2 && find(&f, "near.no_target", "H1", NULL) &&
-               find(&f, "near.unknown_ref", "H2", "L01"),
+    tu_dump(&f, buf, sizeof buf);
+    EXPECT(f.n == 2 && tu_find(&f, "near.no_target", "H1", NULL, NULL) &&
+               tu_find(&f, "near.unknown_ref", "H2", "L01", NULL),
            "no lines: %s", buf);
     pc_findings_clear(fx->ctx, &f);
     report();
@@ -656,7 +623,7 @@ static void run_within(struct tu_fx *fx, const struct ft *lines, size_t nl,
     pc_layer *l = layer_of(fx->ctx, "lines", lines, nl);
     pc_layer *c = layer_of(fx->ctx, "cities", cs, nc);
     pc_rules *r = session(fx, threads);
-    int li = add_layer(fx, r, l, "lines"), ci = add_layer(fx, r, c, "cities");
+    int li = tu_add_layer(fx, r, l, "lines", "code"), ci = tu_add_layer(fx, r, c, "cities", "code");
     RULE_OK(fx, pc_rules_lines_within(fx->ctx, r, li, ci, o, out));
     RULE_OK(fx, pc_findings_finish(fx->ctx, out));
     pc_rules_free(fx->ctx, r);
@@ -683,10 +650,10 @@ static void test_within_cases(void **state)
         pc_findings f = {0};
         run_within(fx, lines, 1, cities, 3, &o, 2, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(f.n == (wc->rule ? 1u : 0u), "%s: %zu findings: %s", wc->name,
                f.n, buf);
-        const pc_finding *x = wc->rule ? find(&f, wc->rule, "R", NULL) : NULL;
+        const pc_finding *x = wc->rule ? tu_find(&f, wc->rule, "R", NULL, NULL) : NULL;
         EXPECT(!wc->rule || x, "%s: no %s finding: %s", wc->name, wc->rule,
                buf);
         if (x) {
@@ -754,8 +721,8 @@ static void test_within_where(void **state)
     pc_findings f = {0};
     run_within(fx, lines, 4, cities, 3, &o, 2, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    EXPECT(f.n == 1 && find(&f, "line.outside", "main_out", NULL), "%s", buf);
+    tu_dump(&f, buf, sizeof buf);
+    EXPECT(f.n == 1 && tu_find(&f, "line.outside", "main_out", NULL, NULL), "%s", buf);
     pc_findings_clear(fx->ctx, &f);
     report();
 }
@@ -778,8 +745,8 @@ static void test_within_invalid_container(void **state)
     pc_findings f = {0};
     run_within(fx, lines, 3, bowtie, 1, &o, 2, &f);
     char buf[2048];
-    dump(&f, buf, sizeof buf);
-    const pc_finding *x = find(&f, "line.outside", "waist", NULL);
+    tu_dump(&f, buf, sizeof buf);
+    const pc_finding *x = tu_find(&f, "line.outside", "waist", NULL, NULL);
     EXPECT(f.n == 1 && x && fabs(x->measured_m2 - 1000) < 1e-6 && x->repaired,
            "%s", buf);
     pc_findings_clear(fx->ctx, &f);
@@ -908,9 +875,9 @@ static void all_regional_rules(struct tu_fx *fx, const struct region *rg,
                                int threads, pc_findings *f)
 {
     pc_rules *r = session(fx, threads);
-    int hi = add_layer(fx, r, rg->hubs, "hubs");
-    int li = add_layer(fx, r, rg->lines, "lines");
-    int ci = add_layer(fx, r, rg->cities, "cities");
+    int hi = tu_add_layer(fx, r, rg->hubs, "hubs", "code");
+    int li = tu_add_layer(fx, r, rg->lines, "lines", "code");
+    int ci = tu_add_layer(fx, r, rg->cities, "cities", "code");
     pc_near_opts no = {PC_SEV_ERROR, 4000, "max_m", "ref", {0},
                        {"class", lines_classes, 2}};
     pc_lines_within_opts wo = {PC_SEV_WARNING, 50, 95,
@@ -959,8 +926,8 @@ static void test_determinism(void **state)
                 best_key = lf->values[F_CODE].s;
             }
         }
-        const pc_finding *x = find(&f1, "near.too_far", hf->values[F_CODE].s,
-                                   NULL);
+        const pc_finding *x = tu_find(&f1, "near.too_far", hf->values[F_CODE].s,
+                                   NULL, NULL);
         if (best > 4000)
             EXPECT(x && x->measured_m2 == best && streq(x->key2, best_key),
                    "%s: nearest %s at %.9g by the scan, finding %s at %.9g",
@@ -1003,7 +970,7 @@ static void test_errors(void **state)
     pc_layer *hl = layer_of(fx->ctx, "hubs", near_lines, 1);
     pc_layer *ll = layer_of(fx->ctx, "lines", near_lines, 2);
     pc_rules *r = session(fx, 2);
-    int hi = add_layer(fx, r, hl, "hubs"), li = add_layer(fx, r, ll, "lines");
+    int hi = tu_add_layer(fx, r, hl, "hubs", "code"), li = tu_add_layer(fx, r, ll, "lines", "code");
     pc_findings f = {0};
     const char *const any[] = {"x"};
     static const struct {

@@ -89,42 +89,6 @@ static pc_rules *session(struct tu_fx *fx, int threads)
     return r;
 }
 
-static int add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l, const char *id,
-                     const char *key_field)
-{
-    int index = -1;
-    pc_status st = pc_rules_add_layer(fx->ctx, r, l, id, key_field, &index);
-    if (st != PC_OK)
-        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
-    return index;
-}
-
-/* The finding of `rule` about key (and key2, when not NULL), or NULL. */
-static const pc_finding *find(const pc_findings *f, const char *rule,
-                              const char *key, const char *key2)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        const pc_finding *x = &f->items[i];
-        if (streq(x->rule, rule) && streq(x->key, key) &&
-            (!key2 || streq(x->key2, key2)))
-            return x;
-    }
-    return NULL;
-}
-
-static void dump(const pc_findings *f, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < f->n && len + 1 < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "[%s %s/%s %.9g] ",
-                                f->items[i].id, f->items[i].key,
-                                f->items[i].key2 ? f->items[i].key2 : "-",
-                                f->items[i].measured_m2);
-    if (len >= n)
-        buf[n - 1] = '\0';
-}
-
 /* ---- the filter against GEOS --------------------------------------------- */
 
 struct filter_stats {
@@ -377,7 +341,7 @@ static void run_overlap_case(struct tu_fx *fx, const struct ov_case *c,
                              int threads, pc_layer *l, pc_findings *out)
 {
     pc_rules *r = session(fx, threads);
-    int a = add_layer(fx, r, l, "parcels", "code");
+    int a = tu_add_layer(fx, r, l, "parcels", "code");
     if (c->validity != V_NONE) {
         pc_validity_opts vo = {PC_SEV_ERROR, c->validity == V_SELFTOUCH,
                                c->validity == V_REPAIR};
@@ -398,15 +362,15 @@ static void check_overlap_findings(const struct ov_case *c, int threads,
                                         "overlap.unevaluated"};
     size_t got = 0, wanted = 0;
     char buf[2048];
-    dump(f, buf, sizeof buf);
+    tu_dump(f, buf, sizeof buf);
     for (size_t k = 0; k < 3; k++)
         got += count_rule(f, rules[k]);
     for (size_t k = 0; k < 3 && c->w[k].rule; k++) {
         const struct want *w = &c->w[k];
         wanted++;
-        const pc_finding *x = find(f, w->rule, w->k1, w->k2);
+        const pc_finding *x = tu_find(f, w->rule, w->k1, w->k2, NULL);
         if (!x && k == 0 && c->or_unevaluated &&
-            (x = find(f, "overlap.unevaluated", w->k1, w->k2)))
+            (x = tu_find(f, "overlap.unevaluated", w->k1, w->k2, NULL)))
             continue;
         if (!x) {
             expect_failed(__LINE__, "%s (%d threads): no %s finding for %s "
@@ -793,7 +757,7 @@ static void test_random_filter_property(void **state)
     for (int threads = 1; threads <= 2; threads++) {
         pc_findings f = {0};
         pc_rules *r = session(fx, threads);
-        int a = add_layer(fx, r, l, "random", "code");
+        int a = tu_add_layer(fx, r, l, "random", "code");
         pc_overlap_opts o = {"overlap", PC_SEV_ERROR, 0, 0, 1, 0, {0}, {0}};
         RULE_OK(fx, pc_rules_overlap(fx->ctx, r, a, a, &o, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
@@ -861,8 +825,8 @@ static void test_overlap_between(void **state)
         add_rect(fx->ctx, b, "F3", 300, 0, 400, 100, "永久基本农田"); /* touches C3 */
         pc_findings f = {0};
         pc_rules *r = session(fx, threads);
-        int ia = add_layer(fx, r, a, "construction", "code");
-        int ib = add_layer(fx, r, b, "farmland", "code");
+        int ia = tu_add_layer(fx, r, a, "construction", "code");
+        int ib = tu_add_layer(fx, r, b, "farmland", "code");
         const char *const ta[] = {"城镇建设"}, *const tb[] = {"永久基本农田"};
         pc_overlap_opts o = {"sqsx.farmland", PC_SEV_ERROR, 1, 0, 1, 1,
                              {"zone", ta, 1}, {"zone", tb, 1}};
@@ -874,12 +838,12 @@ static void test_overlap_between(void **state)
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         pc_rules_free(fx->ctx, r);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         EXPECT(count_rule(&f, "sqsx.farmland") == 2 &&
                    count_rule(&f, "overlap.between") == 4,
                "%d threads: %s", threads, buf);
-        const pc_finding *e = find(&f, "sqsx.farmland", "C1", "F1");
-        const pc_finding *pl = find(&f, "overlap.between", "C1", "F1");
+        const pc_finding *e = tu_find(&f, "sqsx.farmland", "C1", "F1", NULL);
+        const pc_finding *pl = tu_find(&f, "overlap.between", "C1", "F1", NULL);
         EXPECT(e && pl && streq(e->method, "ellipsoidal") &&
                    streq(pl->method, "planar") && pl->measured_m2 == 2500 &&
                    e->layer2 && streq(e->layer2, "farmland"),
@@ -889,12 +853,12 @@ static void test_overlap_between(void **state)
             EXPECT(rel > 1e-4 && rel < 2.5e-4, "planar/ellipsoidal - 1 = %g",
                    rel);
         }
-        EXPECT(find(&f, "sqsx.farmland", "C3", "F1") &&
-                   !find(&f, "sqsx.farmland", "C2", NULL) &&
-                   !find(&f, "sqsx.farmland", "C3", "F2") &&
-                   find(&f, "overlap.between", "C2", "F1") &&
-                   find(&f, "overlap.between", "C3", "F2") &&
-                   !find(&f, "overlap.between", "C3", "F3"),
+        EXPECT(tu_find(&f, "sqsx.farmland", "C3", "F1", NULL) &&
+                   !tu_find(&f, "sqsx.farmland", "C2", NULL, NULL) &&
+                   !tu_find(&f, "sqsx.farmland", "C3", "F2", NULL) &&
+                   tu_find(&f, "overlap.between", "C2", "F1", NULL) &&
+                   tu_find(&f, "overlap.between", "C3", "F2", NULL) &&
+                   !tu_find(&f, "overlap.between", "C3", "F3", NULL),
                "filters: %s", buf);
         pc_findings_clear(fx->ctx, &f);
         pc_layer_free(fx->ctx, a);
@@ -930,15 +894,15 @@ static void check_gaps(struct tu_fx *fx, pc_layer *l, pc_layer *b,
     for (int threads = 1; threads <= 2; threads++) {
         pc_findings f = {0};
         pc_rules *r = session(fx, threads);
-        int a = add_layer(fx, r, l, "parcels", "code");
-        int bi = b ? add_layer(fx, r, b, "boundary", "code") : -1;
+        int a = tu_add_layer(fx, r, l, "parcels", "code");
+        int bi = b ? tu_add_layer(fx, r, b, "boundary", "code") : -1;
         RULE_OK(fx, pc_rules_gaps(fx->ctx, r, a, bi, o, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         pc_rules_free(fx->ctx, r);
         double got[16];
         size_t n = 0;
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         for (size_t k = 0; k < f.n; k++) {
             const pc_finding *x = &f.items[k];
             EXPECT(streq(x->rule, "gap") && streq(x->layer, "parcels") &&
@@ -976,7 +940,7 @@ static void test_gaps_enclosed(void **state)
     /* the finding names its neighbours and sits in the centre */
     pc_findings f = {0};
     pc_rules *r = session(fx, 1);
-    int a = add_layer(fx, r, l, "parcels", "code");
+    int a = tu_add_layer(fx, r, l, "parcels", "code");
     RULE_OK(fx, pc_rules_gaps(fx->ctx, r, a, -1, &gap_default, &f));
     pc_rules_free(fx->ctx, r);
     if (f.n == 1) {
@@ -1201,17 +1165,17 @@ static void check_containment(struct tu_fx *fx, const char *ref_field,
         pc_layer *z = zones_layer(fx->ctx), *p = zoned_parcels(fx->ctx);
         pc_findings f = {0};
         pc_rules *r = session(fx, threads);
-        int pi = add_layer(fx, r, p, "parcels", "code");
-        int zi = add_layer(fx, r, z, "zones", "code");
+        int pi = tu_add_layer(fx, r, p, "parcels", "code");
+        int zi = tu_add_layer(fx, r, z, "zones", "code");
         pc_containment_opts o = {"containment.outside", PC_SEV_ERROR, tol,
                                  ref_field, 0, {0}};
         RULE_OK(fx, pc_rules_containment(fx->ctx, r, pi, zi, &o, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         pc_rules_free(fx->ctx, r);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         for (size_t k = 0; k < nw; k++) {
-            const pc_finding *x = find(&f, w[k].rule, w[k].key, NULL);
+            const pc_finding *x = tu_find(&f, w[k].rule, w[k].key, NULL, NULL);
             if (!x) {
                 expect_failed(__LINE__, "%s: no %s for %s; got %s", what,
                               w[k].rule, w[k].key, buf);
@@ -1278,7 +1242,7 @@ static void run_validity(struct tu_fx *fx, pc_layer *l, int selftouch,
                          int repair, int threads, pc_findings *f)
 {
     pc_rules *r = session(fx, threads);
-    int a = add_layer(fx, r, l, "parcels", "code");
+    int a = tu_add_layer(fx, r, l, "parcels", "code");
     pc_validity_opts o = {PC_SEV_ERROR, selftouch, repair};
     RULE_OK(fx, pc_rules_validity(fx->ctx, r, a, &o, f));
     RULE_OK(fx, pc_findings_finish(fx->ctx, f));
@@ -1305,8 +1269,8 @@ static void test_validity(void **state)
             pc_findings f = {0};
             run_validity(fx, l, selftouch, 0, threads, &f);
             char buf[2048];
-            dump(&f, buf, sizeof buf);
-            const pc_finding *x = find(&f, "validity.invalid", "bowtie", NULL);
+            tu_dump(&f, buf, sizeof buf);
+            const pc_finding *x = tu_find(&f, "validity.invalid", "bowtie", NULL, NULL);
             EXPECT(x && x->geom && GEOSGeomTypeId_r(h, x->geom) == GEOS_POINT &&
                        tu_contains(x->message, "Self-intersection"),
                    "bow-tie: %s", buf);
@@ -1317,19 +1281,19 @@ static void test_validity(void **state)
                 EXPECT(px == X0 + 100 && py == Y0 + 100,
                        "bow-tie point %.3f %.3f", px - X0, py - Y0);
             }
-            EXPECT((find(&f, "validity.invalid", "esri", NULL) != NULL) ==
+            EXPECT((tu_find(&f, "validity.invalid", "esri", NULL, NULL) != NULL) ==
                        !selftouch,
                    "ESRI ring with allow_selftouching_rings = %d: %s",
                    selftouch, buf);
-            EXPECT(find(&f, "validity.null", "null", NULL), "null: %s", buf);
-            EXPECT(find(&f, "validity.empty", "empty", NULL), "empty: %s",
+            EXPECT(tu_find(&f, "validity.null", "null", NULL, NULL), "null: %s", buf);
+            EXPECT(tu_find(&f, "validity.empty", "empty", NULL, NULL), "empty: %s",
                    buf);
-            x = find(&f, "validity.unbuildable", "unbuildable", NULL);
+            x = tu_find(&f, "validity.unbuildable", "unbuildable", NULL, NULL);
             EXPECT(x && tu_contains(x->message, "a ring of two points"),
                    "unbuildable: %s", buf);
-            EXPECT(find(&f, "validity.not_polygon", "point", NULL),
+            EXPECT(tu_find(&f, "validity.not_polygon", "point", NULL, NULL),
                    "point: %s", buf);
-            EXPECT(find(&f, "validity.invalid", "hole_out", NULL),
+            EXPECT(tu_find(&f, "validity.invalid", "hole_out", NULL, NULL),
                    "hole outside its shell: %s", buf);
             EXPECT(f.n == 7u - (size_t)selftouch, "%zu findings: %s", f.n,
                    buf);
@@ -1380,16 +1344,16 @@ static void test_validity_lines(void **state)
         pc_findings f = {0};
         run_validity(fx, l, 0, 0, 1, &f);
         char buf[2048];
-        dump(&f, buf, sizeof buf);
+        tu_dump(&f, buf, sizeof buf);
         for (size_t k = 0; k < 4 && cases[c].wrong[k]; k++)
-            EXPECT(find(&f, cases[c].rule, cases[c].wrong[k], NULL),
+            EXPECT(tu_find(&f, cases[c].rule, cases[c].wrong[k], NULL, NULL),
                    "case %zu: %s: %s", c, cases[c].wrong[k], buf);
-        const pc_finding *x = find(&f, cases[c].rule, cases[c].wrong[0],
-                                   NULL);
+        const pc_finding *x = tu_find(&f, cases[c].rule, cases[c].wrong[0],
+                                   NULL, NULL);
         EXPECT(x && tu_contains(x->message, cases[c].message),
                "case %zu message: %s", c, buf);
         if (cases[c].cls == PC_GEOM_LINE)
-            EXPECT(find(&f, "validity.invalid", "stub", NULL), "stub: %s",
+            EXPECT(tu_find(&f, "validity.invalid", "stub", NULL, NULL), "stub: %s",
                    buf);
         EXPECT(f.n == cases[c].n, "case %zu: %zu findings: %s", c, f.n, buf);
         pc_findings_clear(fx->ctx, &f);
@@ -1409,7 +1373,7 @@ static void test_validity_repair(void **state)
         pc_layer *l = build(fx->ctx, "parcels", fs, 4);
         pc_findings f = {0};
         pc_rules *r = session(fx, threads);
-        int a = add_layer(fx, r, l, "parcels", "code");
+        int a = tu_add_layer(fx, r, l, "parcels", "code");
         pc_validity_opts vo = {PC_SEV_ERROR, 0, 1};
         RULE_OK(fx, pc_rules_validity(fx->ctx, r, a, &vo, &f));
         /* the geometry is replaced by MakeValid's: two triangles */
@@ -1421,7 +1385,7 @@ static void test_validity_repair(void **state)
                "repaired bow-tie: repaired %d, area %g", b->repaired, area);
         EXPECT(l->features[0].repaired == 0 && l->features[2].repaired == 0,
                "valid features marked repaired");
-        const pc_finding *v = find(&f, "validity.invalid", "B", NULL);
+        const pc_finding *v = tu_find(&f, "validity.invalid", "B", NULL, NULL);
         EXPECT(v && v->repaired == 1 && tu_contains(v->message, "repaired"),
                "validity finding of the repaired feature");
         pc_overlap_opts o = {"overlap", PC_SEV_ERROR, 0.01, 0, 1, 0, {0}, {0}};
@@ -1430,14 +1394,14 @@ static void test_validity_repair(void **state)
         RULE_OK(fx, pc_rules_slivers(fx->ctx, r, a, &so, &f));
         RULE_OK(fx, pc_findings_finish(fx->ctx, &f));
         pc_rules_free(fx->ctx, r);
-        const pc_finding *x = find(&f, "overlap", "A", "B");
+        const pc_finding *x = tu_find(&f, "overlap", "A", "B", NULL);
         EXPECT(x && x->repaired == 1 && fabs(x->measured_m2 - 1250) < 1e-6,
                "overlap with the repaired bow-tie: %s repaired %d area %g",
                x ? x->id : "none", x ? x->repaired : -1,
                x ? x->measured_m2 : NAN);
-        x = find(&f, "sliver", "B", NULL);
+        x = tu_find(&f, "sliver", "B", NULL, NULL);
         EXPECT(x && x->repaired == 1, "sliver of the repaired feature");
-        x = find(&f, "sliver", "A", NULL);
+        x = tu_find(&f, "sliver", "A", NULL, NULL);
         EXPECT(x && x->repaired == 0, "sliver of a valid feature");
         pc_findings_clear(fx->ctx, &f);
         pc_layer_free(fx->ctx, l);
@@ -1465,7 +1429,7 @@ static void regression_repair_collection_with_multipolygon(void **state)
     pc_layer *l = build(fx->ctx, "parcels", fs, 4);
     pc_findings f = {0};
     pc_rules *r = session(fx, 1);
-    int a = add_layer(fx, r, l, "parcels", "code");
+    int a = tu_add_layer(fx, r, l, "parcels", "code");
     pc_validity_opts vo = {PC_SEV_ERROR, 0, 1};
     RULE_OK(fx, pc_rules_validity(fx->ctx, r, a, &vo, &f));
     pc_overlap_opts o = {"overlap", PC_SEV_ERROR, 0.01, 0, 1, 0, {0}, {0}};
@@ -1478,7 +1442,7 @@ static void regression_repair_collection_with_multipolygon(void **state)
                fabs(area - 50) < 1e-9,
            "bow-tie with a spike: repaired %d, area %g", fa->repaired, area);
     /* the right triangle (5 5, 10 0, 10 10) lies inside B: 25 m2 */
-    const pc_finding *x = find(&f, "overlap", "A", "B");
+    const pc_finding *x = tu_find(&f, "overlap", "A", "B", NULL);
     EXPECT(x && x->repaired == 1 && fabs(x->measured_m2 - 25) < 1e-9,
            "overlap with the repaired feature: %s", x ? x->id : "none");
     pc_findings_clear(fx->ctx, &f);
@@ -1521,7 +1485,7 @@ static void test_slivers(void **state)
         for (int threads = 1; threads <= 2; threads++) {
             pc_findings f = {0};
             pc_rules *r = session(fx, threads);
-            int a = add_layer(fx, r, l, "parcels", "code");
+            int a = tu_add_layer(fx, r, l, "parcels", "code");
             pc_sliver_opts o = {PC_SEV_WARNING, cases[k].max_area,
                                 cases[k].min_thin, cases[k].min_width};
             RULE_OK(fx, pc_rules_slivers(fx->ctx, r, a, &o, &f));
@@ -1615,8 +1579,8 @@ static void all_rules(struct tu_fx *fx, int threads, pc_findings *f)
     pc_layer *p = new_layer(fx->ctx, "parcels"), *z = new_layer(fx->ctx, "zones");
     cadastre(fx->ctx, p, z);
     pc_rules *r = session(fx, threads);
-    int pi = add_layer(fx, r, p, "parcels", "code");
-    int zi = add_layer(fx, r, z, "zones", "code");
+    int pi = tu_add_layer(fx, r, p, "parcels", "code");
+    int zi = tu_add_layer(fx, r, z, "zones", "code");
     pc_validity_opts vo = {PC_SEV_ERROR, 0, 1};
     pc_overlap_opts oo = {"overlap", PC_SEV_ERROR, 0.01, 1, 1, 0, {0}, {0}};
     pc_containment_opts co = {"containment.outside", PC_SEV_ERROR, 0.01,
@@ -1694,8 +1658,8 @@ static void test_errors_and_empty(void **state)
     EXPECT(pc_rules_add_layer(fx->ctx, r, l, "parcels", "nosuch", &index) ==
                PC_ERR_INPUT && tu_contains(pc_ctx_error(fx->ctx), "nosuch"),
            "unknown key field: %s", pc_ctx_error(fx->ctx));
-    int a = add_layer(fx, r, l, "parcels", "code");
-    int z = add_layer(fx, r, e, "empty", NULL);
+    int a = tu_add_layer(fx, r, l, "parcels", "code");
+    int z = tu_add_layer(fx, r, e, "empty", NULL);
     pc_findings f = {0};
     pc_containment_opts co = {"containment.outside", PC_SEV_ERROR, 0.01,
                               "nosuch", 0, {0}};
@@ -1716,7 +1680,7 @@ static void test_errors_and_empty(void **state)
     pc_layer *two = new_layer(fx->ctx, "two");
     add_rect(fx->ctx, two, "A", 0, 0, 100, 100, NULL);
     add_rect(fx->ctx, two, "B", 50, 50, 150, 150, NULL);
-    int sa = add_layer(fx, stop, two, "two", "code");
+    int sa = tu_add_layer(fx, stop, two, "two", "code");
     pc_overlap_opts os = {"overlap", PC_SEV_ERROR, 0.01, 0, 1, 0, {0}, {0}};
     EXPECT(pc_rules_overlap(fx->ctx, stop, sa, sa, &os, &f) != PC_OK &&
                tu_contains(pc_ctx_error(fx->ctx), "interrupted"),
@@ -1740,8 +1704,8 @@ static void test_errors_and_empty(void **state)
     /* without key_field, a parcel near no container lies wholly outside */
     co.ref_field = NULL;
     RULE_OK(fx, pc_rules_containment(fx->ctx, r, a, z, &co, &f));
-    EXPECT(find(&f, "containment.outside", "A", NULL) &&
-               fabs(find(&f, "containment.outside", "A", NULL)->measured_m2 -
+    EXPECT(tu_find(&f, "containment.outside", "A", NULL, NULL) &&
+               fabs(tu_find(&f, "containment.outside", "A", NULL, NULL)->measured_m2 -
                     10000) < 1e-6,
            "parcel without any container");
     pc_rules_free(fx->ctx, r);

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "../../src/core/internal.h"
+#include "plancheck/check.h"
 #include "plancheck/crs.h"
 #include "plancheck/findings.h"
 #include "plancheck/layer.h"
@@ -418,6 +419,44 @@ static inline size_t count_rule(const pc_findings *f, const char *rule)
     for (size_t i = 0; i < f->n; i++)
         n += streq(f->items[i].rule, rule);
     return n;
+}
+
+/* Adds a layer to a rules session, failing the test on an error. */
+static inline int tu_add_layer(struct tu_fx *fx, pc_rules *r, pc_layer *l,
+                               const char *id, const char *key_field)
+{
+    int index = -1;
+    if (pc_rules_add_layer(fx->ctx, r, l, id, key_field, &index) != PC_OK)
+        fail_msg("pc_rules_add_layer: %s", pc_ctx_error(fx->ctx));
+    return index;
+}
+
+/* The finding of `rule` about key (and key2 / field when not NULL). */
+static inline const pc_finding *tu_find(const pc_findings *f,
+                                        const char *rule, const char *key,
+                                        const char *key2, const char *field)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        const pc_finding *x = &f->items[i];
+        if (streq(x->rule, rule) && streq(x->key, key) &&
+            (!key2 || streq(x->key2, key2)) &&
+            (!field || streq(x->field, field)))
+            return x;
+    }
+    return NULL;
+}
+
+/* The findings in one line, for a failed expectation's message. */
+static inline void tu_dump(const pc_findings *f, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < f->n && len + 1 < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "[%s %.9g: %s] ",
+                                f->items[i].id, f->items[i].measured_m2,
+                                f->items[i].message ? f->items[i].message : "");
+    if (len >= n)
+        buf[n - 1] = '\0';
 }
 
 #endif
