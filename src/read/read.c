@@ -123,7 +123,6 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
     if (*st != PC_OK)
         return NULL;
     CPLErrorReset();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                  NULL, NULL, NULL);
     if (ds && encoding) {
@@ -140,7 +139,6 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
             free(opt);
         }
     }
-    CPLPopErrorHandler();
     if (!ds) {
         const char *msg = gdal_reason(CPLGetLastErrorMsg());
         *st = pc_error(ctx, PC_ERR_INPUT,

@@ -270,7 +270,6 @@ pc_status pc_sql_session_new(pc_ctx *ctx, const pc_crs *crs,
     GEOSWKBWriter_setOutputDimension_r(pc_ctx_geos(ctx), wkb, 2);
     pc_gdal_init();
     CPLErrorReset();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDriverH drv = GDALGetDriverByName("SQLite");
     const char *dsco[] = {"SPATIALITE=YES", NULL};
     snprintf(s->path, sizeof s->path, "/vsimem/plancheck-sql-%p.sqlite",
@@ -293,7 +292,6 @@ pc_status pc_sql_session_new(pc_ctx *ctx, const pc_crs *crs,
         GDALDatasetCommitTransaction(s->ds) != OGRERR_NONE)
         st = pc_error(ctx, PC_ERR_INTERNAL, "sql: cannot commit the copied "
                       "layers: %s", gdal_msg());
-    CPLPopErrorHandler();
     GEOSWKBWriter_destroy_r(pc_ctx_geos(ctx), wkb);
     if (st != PC_OK) {
         pc_sql_session_free(s);

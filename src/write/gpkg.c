@@ -953,7 +953,6 @@ pc_status pc_write_gpkg(pc_ctx *ctx, const pc_write_opts *opts,
      * time (100k parcels: 1.5 s -> 0.45 s for the whole write). */
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "512");
     CPLErrorReset();
-    CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv) {
         st = pc_error(ctx, PC_ERR_INTERNAL, "GDAL has no GPKG driver");
@@ -1009,7 +1008,6 @@ done:
     if (w.srs)
         OSRRelease(w.srs);
     shown_free(&w);
-    CPLPopErrorHandler();
     /* The last chance to cancel: after this the output is complete. */
     if (st == PC_OK && opts->progress &&
         !opts->progress(1.0, "writing", opts->progress_arg))
