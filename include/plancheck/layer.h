@@ -43,6 +43,9 @@ typedef struct pc_feature {
                                    allocation: free(values) frees all */
     int repaired;               /* geom is GEOS MakeValid's repair of an
                                    invalid source geometry */
+    int outside_crs;            /* the CRS stage dropped the geometry: its
+                                   coordinates are outside what the CRS can
+                                   hold (geom_error says where) */
 } pc_feature;
 
 /* Coarse geometry class of a layer, from the source's declared type. */

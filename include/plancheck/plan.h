@@ -25,6 +25,8 @@ typedef struct pc_plan_layer {
     char *source_as_written;
     char *layer;         /* layer inside the source, or NULL */
     char *crs;           /* fallback CRS when the data has none, or NULL */
+    char *assign_crs;    /* CRS that replaces the data's own (a wrong
+                            label), or NULL */
     char *encoding;      /* attribute encoding override, or NULL */
     char *key_field;     /* or NULL */
     pc_plan_area *areas; /* declared areas to reconcile */

@@ -33,6 +33,8 @@ static pc_status validity_chunk(pc_ctx *ctx, int worker, size_t first,
                     : 0;
     for (size_t i = first; i < first + count; i++) {
         pc_feature *f = &l->layer->features[i];
+        if (f->outside_crs)
+            continue; /* reported by the run as crs.outside */
         char key[256], msg[1024];
         pc_rules_key(l, i, key, sizeof key);
         pc_finding fd = pc_finding_init("validity.invalid", job->opts->severity);

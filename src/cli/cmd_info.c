@@ -75,9 +75,18 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
     snprintf(what, sizeof what, "%s: layer '%s'", path, layer->source_layer);
     double ll[4] = {NAN, NAN, NAN, NAN};
     int have_ll = 0;
-    if (layer->crs && layer->has_extent) {
-        pc_crs_check_extent(ctx, layer->crs, layer->extent, what);
-        have_ll = pc_crs_extent_lonlat(ctx, layer->crs, layer->extent, ll) == PC_OK;
+    size_t dropped = 0;
+    if (layer->crs) {
+        /* info describes what it can: the CRS stage's verdicts are warnings
+         * here, and features it cannot place are counted, not measured */
+        if (pc_crs_screen_layer(ctx, layer, what, &dropped) != PC_OK ||
+            (layer->has_extent &&
+             pc_crs_check_extent(ctx, layer->crs, layer->extent, what) !=
+                 PC_OK))
+            pc_warn(ctx, "%s", pc_ctx_error(ctx));
+        if (layer->has_extent)
+            have_ll = pc_crs_extent_lonlat(ctx, layer->crs, layer->extent,
+                                           ll) == PC_OK;
     }
     pc_layer_areas areas = {0};
     int have_areas = 0;
@@ -92,7 +101,8 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
     size_t null_geoms = 0, bad_geoms = 0;
     for (size_t i = 0; i < layer->nfeatures; i++) {
         null_geoms += !layer->features[i].geom && !layer->features[i].geom_error;
-        bad_geoms += layer->features[i].geom_error != NULL;
+        bad_geoms += layer->features[i].geom_error != NULL &&
+                     !layer->features[i].outside_crs;
     }
     const pc_crs *c = layer->crs;
     if (as_json) {
@@ -103,6 +113,7 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
         json_object_object_add(o, "feature_count", json_object_new_int64((int64_t)layer->nfeatures));
         json_object_object_add(o, "null_geometries", json_object_new_int64((int64_t)null_geoms));
         json_object_object_add(o, "unreadable_geometries", json_object_new_int64((int64_t)bad_geoms));
+        json_object_object_add(o, "outside_crs", json_object_new_int64((int64_t)dropped));
         json_object_object_add(o, "encoding", layer->encoding ? json_object_new_string(layer->encoding) : NULL);
         if (c) {
             json_object *jc = json_object_new_object();
@@ -147,6 +158,8 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
         if (null_geoms || bad_geoms)
             printf(" (%zu without geometry, %zu with a geometry that cannot be built)",
                    null_geoms, bad_geoms);
+        if (dropped)
+            printf(" (%zu with coordinates outside the CRS)", dropped);
         printf("\n");
         if (c) {
             const char *auth = pc_crs_authority(c);

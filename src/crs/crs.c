@@ -214,9 +214,157 @@ static PJ *make_transform(pc_ctx *ctx, const PJ *from, const PJ *to)
     return norm;
 }
 
+/* Drops a feature's geometry for coordinates the CRS cannot hold; the
+ * other stages then treat it as a feature without geometry, and the run
+ * reports it (finding crs.outside) instead of failing on it. */
+static pc_status drop_geometry(pc_ctx *ctx, pc_feature *f, char *why)
+{
+    if (!why)
+        return PC_OOM(ctx);
+    GEOSGeom_destroy_r(pc_ctx_geos(ctx), f->geom);
+    f->geom = NULL;
+    free(f->geom_error);
+    f->geom_error = why;
+    f->outside_crs = 1;
+    return PC_OK;
+}
+
+/* 1 when (x, y) converts to a finite longitude/latitude through `op` and
+ * back to itself: far outside its domain a projection's inverse still
+ * returns finite nonsense (a northing of 1e300 in EPSG:4549 gives 63.5N
+ * 119.6W), which only the round trip exposes. */
+static int converts(PJ *op, double x, double y)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return 0;
+    PJ_COORD c = proj_trans(op, PJ_FWD, proj_coord(x, y, 0, 0));
+    if (c.xy.x == HUGE_VAL || !isfinite(c.xy.x) || !isfinite(c.xy.y) ||
+        fabs(c.xy.y) > 90 || fabs(c.xy.x) > 540)
+        return 0;
+    PJ_COORD back = proj_trans(op, PJ_INV, c);
+    return fabs(back.xy.x - x) <= 1e-6 * fmax(1, fabs(x)) &&
+           fabs(back.xy.y - y) <= 1e-6 * fmax(1, fabs(y));
+}
+
+/* 1 when the four corners of the box convert; else the first corner that
+ * does not in *bad. The projections plancheck meets (transverse Mercator,
+ * geographic) fail in bands away from their origin, so a box whose corners
+ * convert converts inside: a box costs four conversions, not one per
+ * vertex. */
+static int box_converts(PJ *op, const double b[4], double bad[2])
+{
+    const double xs[4] = {b[0], b[2], b[2], b[0]};
+    const double ys[4] = {b[1], b[1], b[3], b[3]};
+    for (int k = 0; k < 4; k++)
+        if (!converts(op, xs[k], ys[k])) {
+            bad[0] = xs[k];
+            bad[1] = ys[k];
+            return 0;
+        }
+    return 1;
+}
+
+/* The operation from a CRS to its own longitude/latitude. */
+static PJ *to_lonlat(pc_ctx *ctx, const pc_crs *crs)
+{
+    PJ *geo = proj_crs_get_geodetic_crs(pc_ctx_proj(ctx), crs->base);
+    PJ *op = geo ? make_transform(ctx, crs->base, geo) : NULL;
+    proj_destroy(geo);
+    return op;
+}
+
+/* A feature's box; a geometry whose box GEOS cannot give, or with a NaN in
+ * it, gets a box of NaN, which never converts. */
+static void feature_box(GEOSContextHandle_t h, const GEOSGeometry *g,
+                        double b[4])
+{
+    if (!pc_geom_bbox(h, g, b))
+        b[0] = b[1] = b[2] = b[3] = NAN;
+}
+
+pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
+                              size_t *dropped)
+{
+    *dropped = 0;
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    if (!layer->crs)
+        return PC_OK;
+    PJ *op = to_lonlat(ctx, layer->crs);
+    if (!op)
+        return pc_error(ctx, PC_ERR_CRS, "%s: %s has no longitude/latitude "
+                        "to check coordinates against", what, layer->crs->name);
+    double bad[2];
+    /* the common case: the whole layer converts */
+    if (layer->has_extent && box_converts(op, layer->extent, bad)) {
+        int finite = 1;
+        for (int k = 0; k < 4; k++)
+            finite &= isfinite(layer->extent[k]) != 0;
+        if (finite) {
+            proj_destroy(op);
+            return PC_OK;
+        }
+    }
+    size_t with_geom = 0, failed = 0;
+    unsigned char *fails = calloc(layer->nfeatures ? layer->nfeatures : 1, 1);
+    double (*where)[2] = malloc((layer->nfeatures ? layer->nfeatures : 1) *
+                                sizeof *where);
+    if (!fails || !where) {
+        free(fails);
+        free(where);
+        proj_destroy(op);
+        return PC_OOM(ctx);
+    }
+    for (size_t i = 0; i < layer->nfeatures; i++) {
+        const GEOSGeometry *g = layer->features[i].geom;
+        if (!g || GEOSisEmpty_r(h, g) != 0)
+            continue;
+        with_geom++;
+        double b[4];
+        feature_box(h, g, b);
+        if (!box_converts(op, b, where[i])) {
+            fails[i] = 1;
+            failed++;
+        }
+    }
+    proj_destroy(op);
+    pc_status st = PC_OK;
+    if (failed && failed == with_geom) {
+        /* every feature: the declared CRS is what is wrong */
+        if (layer->has_extent &&
+            (st = pc_crs_check_extent(ctx, layer->crs, layer->extent, what)) ==
+                PC_OK)
+            st = pc_error(ctx, PC_ERR_CRS, "%s: no feature's coordinates "
+                          "convert to longitude/latitude in the declared CRS "
+                          "%s (first: %.6g, %.6g)", what,
+                          layer->crs->auth[0] ? layer->crs->auth
+                                              : layer->crs->name,
+                          where[0][0], where[0][1]);
+        if (st == PC_OK) /* no extent: a NaN everywhere */
+            st = pc_error(ctx, PC_ERR_CRS, "%s: no feature has finite "
+                          "coordinates", what);
+    }
+    for (size_t i = 0; st == PC_OK && failed && i < layer->nfeatures; i++)
+        if (fails[i])
+            st = drop_geometry(
+                ctx, &layer->features[i],
+                pc_aprintf("coordinates outside %s: (%.6g, %.6g) does not "
+                           "convert to longitude/latitude",
+                           layer->crs->auth[0] ? layer->crs->auth
+                                               : layer->crs->name,
+                           where[i][0], where[i][1]));
+    free(fails);
+    free(where);
+    if (st == PC_OK && failed) {
+        *dropped = failed;
+        pc_layer_update_extent(ctx, layer);
+    }
+    return st;
+}
+
 struct xy_job {
     PJ *op;
     int failed;
+    double at[2]; /* the first point that failed */
 };
 
 /* GEOS coordinate callback: one point through PROJ. */
@@ -227,6 +375,8 @@ static int transform_xy(double *x, double *y, void *userdata)
     c = proj_trans(job->op, PJ_FWD, c);
     if (c.xy.x == HUGE_VAL || !isfinite(c.xy.x) || !isfinite(c.xy.y)) {
         job->failed = 1;
+        job->at[0] = *x;
+        job->at[1] = *y;
         return 0;
     }
     *x = c.xy.x;
@@ -235,9 +385,10 @@ static int transform_xy(double *x, double *y, void *userdata)
 }
 
 pc_status pc_crs_reproject_layer(pc_ctx *ctx, pc_layer *layer,
-                                 const pc_crs *to)
+                                 const pc_crs *to, size_t *dropped)
 {
     GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    *dropped = 0;
     if (!layer->crs)
         return pc_error(ctx, PC_ERR_CRS,
                         "%s: layer '%s' has no CRS and the plan gives none "
@@ -252,19 +403,28 @@ pc_status pc_crs_reproject_layer(pc_ctx *ctx, pc_layer *layer,
                         layer->source, layer->source_layer, layer->crs->name,
                         to->name);
     pc_status st = PC_OK;
-    for (size_t i = 0; i < layer->nfeatures; i++) {
+    for (size_t i = 0; i < layer->nfeatures && st == PC_OK; i++) {
         pc_feature *f = &layer->features[i];
         if (!f->geom)
             continue;
-        struct xy_job job = {op, 0};
+        struct xy_job job = {op, 0, {NAN, NAN}};
         GEOSGeometry *g = GEOSGeom_transformXY_r(h, f->geom, transform_xy, &job);
         if (!g) {
-            st = pc_error(ctx, PC_ERR_CRS,
-                          "%s: layer '%s': feature %lld cannot be transformed "
-                          "from %s to %s (coordinates outside the CRS?)",
-                          layer->source, layer->source_layer,
-                          (long long)f->fid, layer->crs->name, to->name);
-            break;
+            if (!job.failed) {
+                st = pc_error(ctx, PC_ERR_INTERNAL, "GEOS: %s",
+                              pc_ctx_geos_message(ctx));
+                break;
+            }
+            st = drop_geometry(
+                ctx, f,
+                pc_aprintf("coordinates outside what the transformation "
+                           "from %s to %s can take: (%.6g, %.6g)",
+                           layer->crs->auth[0] ? layer->crs->auth
+                                               : layer->crs->name,
+                           to->auth[0] ? to->auth : to->name, job.at[0],
+                           job.at[1]));
+            ++*dropped;
+            continue;
         }
         GEOSGeom_destroy_r(h, f->geom);
         f->geom = g;
@@ -282,18 +442,26 @@ pc_status pc_crs_reproject_layer(pc_ctx *ctx, pc_layer *layer,
     return PC_OK;
 }
 
+/* Extent -> lon/lat extent; 1 on success. */
+static int lonlat_bounds(pc_ctx *ctx, const pc_crs *crs, const double e[4],
+                         double ll[4])
+{
+    PJ *op = to_lonlat(ctx, crs);
+    double bad[2];
+    /* proj_trans_bounds skips the edge points that fail: the corners must
+     * all convert */
+    int ok = op && box_converts(op, e, bad) && proj_trans_bounds(pc_ctx_proj(ctx), op, PJ_FWD, e[0], e[1],
+                                     e[2], e[3], &ll[0], &ll[1], &ll[2],
+                                     &ll[3], 21);
+    proj_destroy(op);
+    return ok && isfinite(ll[0]) && isfinite(ll[1]) && isfinite(ll[2]) &&
+           isfinite(ll[3]);
+}
+
 pc_status pc_crs_extent_lonlat(pc_ctx *ctx, const pc_crs *crs,
                                const double extent[4], double lonlat[4])
 {
-    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
-    PJ *geo = proj_crs_get_geodetic_crs(pctx, crs->base);
-    PJ *op = geo ? make_transform(ctx, crs->base, geo) : NULL;
-    int ok = op && proj_trans_bounds(pctx, op, PJ_FWD, extent[0], extent[1],
-                                     extent[2], extent[3], &lonlat[0],
-                                     &lonlat[1], &lonlat[2], &lonlat[3], 21);
-    proj_destroy(op);
-    proj_destroy(geo);
-    if (!ok)
+    if (!lonlat_bounds(ctx, crs, extent, lonlat))
         return pc_error(ctx, PC_ERR_CRS,
                         "extent cannot be converted from %s to longitude/latitude",
                         crs->name);
@@ -322,27 +490,69 @@ static double false_easting(pc_ctx *ctx, const pc_crs *crs)
     return fe;
 }
 
-int pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
-                        const double e[4], const char *what)
+/* The area of use of a CRS (w, s, e, n), or 0 when PROJ has none. */
+static int area_of_use(pc_ctx *ctx, const pc_crs *crs, double aou[4],
+                       const char **name)
+{
+    if (!proj_get_area_of_use(pc_ctx_proj(ctx), crs->base, &aou[0], &aou[1],
+                              &aou[2], &aou[3], name) ||
+        aou[0] == -1000)
+        return 0;
+    if (aou[0] > aou[2])
+        aou[2] += 360; /* across the antimeridian */
+    return 1;
+}
+
+/* 1 when the extent converts to lon/lat (into ll) and lies inside the area
+ * of use, with a margin: data often spill over a zone. */
+static int fits(pc_ctx *ctx, const pc_crs *crs, const double aou[4],
+                const double e[4], double ll[4])
+{
+    const double margin = 2.0; /* degrees */
+    return lonlat_bounds(ctx, crs, e, ll) && ll[2] >= aou[0] - margin &&
+           ll[0] <= aou[2] + margin && ll[3] >= aou[1] - margin &&
+           ll[1] <= aou[3] + margin;
+}
+
+/* The remedy every contradiction ends with. */
+#define CRS_REMEDY "; correct the data's CRS, or give the right one with " \
+                   "`assign_crs:` on the layer in the plan"
+
+pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
+                              const double e[4], const char *what)
 {
     const char *code = crs->auth[0] ? crs->auth : crs->name;
+    double aou[4], ll[4];
+    const char *area = NULL;
+    int have_aou = area_of_use(ctx, crs, aou, &area);
+    if (have_aou && !fits(ctx, crs, aou, e, ll)) {
+        const double sw[4] = {e[1], e[0], e[3], e[2]};
+        double sll[4];
+        if (fits(ctx, crs, aou, sw, sll))
+            return pc_error(ctx, PC_ERR_CRS,
+                            "%s: x and y look swapped: (x %.6g..%.6g, y "
+                            "%.6g..%.6g) lies outside the area of use of the "
+                            "declared CRS %s, and inside it once swapped "
+                            "(expected x = %s)%s",
+                            what, e[0], e[2], e[1], e[3], code,
+                            crs->geographic ? "longitude" : "easting",
+                            CRS_REMEDY);
+    }
     if (crs->geographic) {
-        if (e[0] < -180.5 || e[2] > 360.5 || e[1] < -90.5 || e[3] > 90.5) {
-            pc_warn(ctx,
-                    "%s: coordinates (x %.0f..%.0f, y %.0f..%.0f) look "
-                    "projected but the declared CRS %s is geographic "
-                    "(longitude/latitude)",
-                    what, e[0], e[2], e[1], e[3], code);
-            return 1;
-        }
+        if (e[0] < -180.5 || e[2] > 360.5 || e[1] < -90.5 || e[3] > 90.5)
+            return pc_error(ctx, PC_ERR_CRS,
+                            "%s: coordinates (x %.0f..%.0f, y %.0f..%.0f) look "
+                            "projected but the declared CRS %s is geographic "
+                            "(longitude/latitude)%s",
+                            what, e[0], e[2], e[1], e[3], code, CRS_REMEDY);
     } else {
-        if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90) {
-            pc_warn(ctx,
-                    "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) look like "
-                    "longitude/latitude but the declared CRS %s is projected",
-                    what, e[0], e[2], e[1], e[3], code);
-            return 1;
-        }
+        if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90 &&
+            !(have_aou && fits(ctx, crs, aou, e, ll)))
+            return pc_error(ctx, PC_ERR_CRS,
+                            "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) look "
+                            "like longitude/latitude but the declared CRS %s "
+                            "is projected%s",
+                            what, e[0], e[2], e[1], e[3], code, CRS_REMEDY);
         double fe = false_easting(ctx, crs);
         if (fe > 0 && fe < 1e6 && e[0] >= 1e7 && e[2] < 1e8) {
             int zone = (int)(e[0] / 1e6);
@@ -352,36 +562,23 @@ int pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
             if (zone >= 25 && zone <= 45)
                 snprintf(hint, sizeof hint, " (e.g. EPSG:%d, CGCS2000 "
                          "3-degree zone %d with prefix)", 4513 + zone - 25, zone);
-            pc_warn(ctx,
-                    "%s: eastings have 8 digits (%.0f..%.0f): zone-prefixed "
-                    "coordinates, but the declared CRS %s has no zone prefix "
-                    "(false easting %.0f); declare the zone-prefixed CRS%s",
-                    what, e[0], e[2], code, fe, hint);
-            return 1;
+            return pc_error(ctx, PC_ERR_CRS,
+                            "%s: eastings have 8 digits (%.0f..%.0f): "
+                            "zone-prefixed coordinates, but the declared CRS "
+                            "%s has no zone prefix (false easting %.0f); the "
+                            "data's CRS is the zone-prefixed one%s%s",
+                            what, e[0], e[2], code, fe, hint, CRS_REMEDY);
         }
     }
-    double w, s, east, n;
-    const char *area = NULL;
-    if (!proj_get_area_of_use(pc_ctx_proj(ctx), crs->base, &w, &s, &east, &n,
-                              &area) ||
-        w == -1000)
-        return 0;
-    double ll[4];
-    if (pc_crs_extent_lonlat(ctx, crs, e, ll) != PC_OK) {
-        pc_warn(ctx, "%s: coordinates do not convert to longitude/latitude "
-                "in the declared CRS %s", what, code);
-        return 1;
-    }
-    const double margin = 2.0; /* degrees: data often spills over a zone */
-    if (w > east)
-        east += 360; /* area of use across the antimeridian */
-    if (ll[2] < w - margin || ll[0] > east + margin || ll[3] < s - margin ||
-        ll[1] > n + margin) {
+    if (!lonlat_bounds(ctx, crs, e, ll))
+        return pc_error(ctx, PC_ERR_CRS, "%s: coordinates (x %.6g..%.6g, y "
+                        "%.6g..%.6g) do not convert to longitude/latitude in "
+                        "the declared CRS %s%s", what, e[0], e[2], e[1], e[3],
+                        code, CRS_REMEDY);
+    if (have_aou && !fits(ctx, crs, aou, e, ll))
         pc_warn(ctx,
                 "%s: data lies at lon %.3f..%.3f, lat %.3f..%.3f, outside "
                 "the area of use of the declared CRS %s (%s)",
                 what, ll[0], ll[2], ll[1], ll[3], code, area ? area : "?");
-        return 1;
-    }
-    return 0;
+    return PC_OK;
 }

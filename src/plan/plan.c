@@ -291,8 +291,8 @@ static pc_status load_aliases(struct loader *L, struct fy_node *n, int line,
 static pc_status load_layer(struct loader *L, const char *id,
                             struct fy_node *n, int line, pc_plan_layer *pl)
 {
-    static const char *const keys[] = {"source", "layer", "crs", "encoding",
-                                       "key", "declared_area", "tolerance",
+    static const char *const keys[] = {"source", "layer", "crs", "assign_crs",
+                                       "encoding", "key", "declared_area", "tolerance",
                                        "style", "title", "description",
                                        "aliases", NULL};
     char what[256];
@@ -319,6 +319,14 @@ static pc_status load_layer(struct loader *L, const char *id,
     if ((v = lookup(n, "crs", &kl, line)) &&
         (st = get_string(L, v, kl, "crs", &pl->crs)) != PC_OK)
         return st;
+    if ((v = lookup(n, "assign_crs", &kl, line))) {
+        if ((st = get_string(L, v, kl, "assign_crs", &pl->assign_crs)) != PC_OK)
+            return st;
+        if (pl->crs)
+            return fail(L, kl, "%s: give `crs:` (used when the data has no "
+                        "CRS) or `assign_crs:` (replaces the data's CRS), not "
+                        "both", what);
+    }
     if ((v = lookup(n, "encoding", &kl, line)) &&
         (st = get_string(L, v, kl, "encoding", &pl->encoding)) != PC_OK)
         return st;
@@ -1719,6 +1727,7 @@ void pc_plan_free(pc_plan *plan)
         free(l->layer);
         free(l->crs);
         free(l->encoding);
+        free(l->assign_crs);
         free(l->key_field);
         free(l->style);
         free(l->title);

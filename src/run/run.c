@@ -166,6 +166,32 @@ static pc_area_decl *decls_of(const pc_plan_layer *pl)
     return decls;
 }
 
+/* One finding (crs.outside, error) per feature whose geometry the CRS
+ * stage dropped: whatever rules the plan runs, a feature is never left
+ * out of the checks silently. */
+static pc_status report_outside(pc_ctx *ctx, const pc_plan_layer *pl,
+                                const pc_layer *layer, pc_findings *out)
+{
+    int ki = pl->key_field ? pc_layer_field_index(layer, pl->key_field) : -1;
+    for (size_t i = 0; i < layer->nfeatures; i++) {
+        const pc_feature *f = &layer->features[i];
+        if (!f->outside_crs)
+            continue;
+        char key[256], msg[1024];
+        pc_finding fd = pc_finding_init("crs.outside", PC_SEV_ERROR);
+        fd.layer = pl->id;
+        fd.fid = f->fid;
+        fd.key = (char *)pc_feature_key(layer, ki, i, key, sizeof key);
+        snprintf(msg, sizeof msg, "%s; the feature is left out of the checks",
+                 f->geom_error);
+        fd.message = msg;
+        pc_status st = pc_findings_add(ctx, out, &fd);
+        if (st != PC_OK)
+            return st;
+    }
+    return PC_OK;
+}
+
 /* Reads, reprojects, measures and checks one plan layer. */
 static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
                                const pc_plan *plan, const pc_plan_layer *pl,
@@ -189,6 +215,18 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     rl->features = layer->nfeatures;
     if (!rl->id || !rl->source || !rl->source_layer)
         return PC_OOM(ctx);
+    if (pl->assign_crs) {
+        char what[512];
+        snprintf(what, sizeof what, "%s: layers.%s.assign_crs", plan->path,
+                 pl->id);
+        pc_crs *assigned;
+        if ((st = pc_crs_from_string(ctx, pl->assign_crs, what, &assigned)) !=
+            PC_OK)
+            return st;
+        pc_crs_free(layer->crs);
+        layer->crs = assigned;
+        layer->crs_from_plan = 1;
+    }
     if (!layer->crs)
         return pc_error(ctx, PC_ERR_CRS, "%s: layer '%s' has no CRS; add "
                         "`crs:` to layers.%s in %s", pl->source,
@@ -196,13 +234,19 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     const char *auth = pc_crs_authority(layer->crs);
     rl->source_crs = pc_strdup(auth ? auth : pc_crs_name(layer->crs));
     rl->crs_from_plan = layer->crs_from_plan;
-    if (layer->has_extent) {
-        char what[512];
-        snprintf(what, sizeof what, "%s: layer '%s'", pl->source,
-                 layer->source_layer);
-        pc_crs_check_extent(ctx, layer->crs, layer->extent, what);
-    }
-    if ((st = pc_crs_reproject_layer(ctx, layer, work)) != PC_OK)
+    char what[512];
+    snprintf(what, sizeof what, "%s: layer '%s'", pl->source,
+             layer->source_layer);
+    size_t screened, untransformed;
+    if ((st = pc_crs_screen_layer(ctx, layer, what, &screened)) != PC_OK ||
+        (layer->has_extent &&
+         (st = pc_crs_check_extent(ctx, layer->crs, layer->extent, what)) !=
+             PC_OK) ||
+        (st = pc_crs_reproject_layer(ctx, layer, work, &untransformed)) !=
+            PC_OK)
+        return st;
+    if (screened + untransformed > 0 &&
+        (st = report_outside(ctx, pl, layer, findings)) != PC_OK)
         return st;
     pc_stage_time("reproject", pl->id, &t0);
     /* The normalised layers carry both areas; findings only need the

@@ -145,6 +145,41 @@ geojson lines.geojson "$(feature L1 1 亩 '{"type":"LineString","coordinates":[[
 plan lines.yaml lines.geojson "{overlap: {layers: [p]}}"
 fails 3 lines_for_polygons "overlap needs polygons in layer 'p', which holds lines" lines.yaml
 
+# --- a CRS that contradicts the coordinates (4) -------------------------------
+sq() { # x y: a 100 m square at (x, y)
+  poly "[[[$1,$2],[$(($1 + 100)),$2],[$(($1 + 100)),$(($2 + 100))],[$1,$(($2 + 100))],[$1,$2]]]"
+}
+geojson prefixed.geojson "$(feature P1 15 亩 "$(sq 40580000 3093000)")"
+plan prefixed.yaml prefixed.geojson
+fails 4 zone_prefixed_eastings "the data's CRS is the zone-prefixed one (e.g. EPSG:4528" prefixed.yaml
+geojson lonlat.geojson "$(feature P1 15 亩 "$(poly '[[[120.1,28.0],[120.2,28.0],[120.2,28.1],[120.1,28.1],[120.1,28.0]]]')")"
+plan lonlat.yaml lonlat.geojson
+fails 4 lonlat_in_projected "look like longitude/latitude but the declared CRS EPSG:4549 is projected" lonlat.yaml
+geojson swapped.geojson "$(feature P1 15 亩 "$(sq 3093000 580000)")"
+plan swapped.yaml swapped.geojson
+fails 4 swapped_axes "x and y look swapped" swapped.yaml
+# the remedy the messages name: the plan assigns the right CRS
+plan assigned.yaml prefixed.geojson "" "    assign_crs: EPSG:4528"
+"$PC" run -q -o assigned.gpkg assigned.yaml 2>assigned.err
+rc=$?
+n=$(sqlite3 assigned.gpkg "SELECT count(*) FROM findings" 2>&1)
+x=$(sqlite3 assigned.gpkg "SELECT round(min_x) FROM gpkg_contents WHERE table_name = 'p'" 2>&1)
+[ "$rc" -eq 0 ] && [ "$n" = 0 ] && [ "${x%.*}" -gt 500000 ] && [ "${x%.*}" -lt 700000 ] && ok ||
+  bad "assign_crs: exit $rc, $n findings, min x $x: $(cat assigned.err)"
+rm -f assigned.gpkg
+
+# --- coordinates no CRS can hold: a finding, and the run goes on (2) ---------
+geojson huge.geojson "$(feature OK 15 亩 "$(sq 580000 3093000)")" \
+  "$(feature E 15 亩 "$(poly '[[[1e300,3093000],[1.1e300,3093000],[1.1e300,3093100],[1e300,3093000]]]')")" \
+  "$(feature N 15 亩 "$(poly '[[[580000,1e300],[580100,1e300],[580100,1.1e300],[580000,1e300]]]')")"
+plan huge.yaml huge.geojson "{validity: {layers: [p]}, overlap: {layers: [p]}}"
+finds extreme_coordinates crs.outside huge.yaml
+"$PC" run -q --fail-on never -o huge.gpkg huge.yaml 2>/dev/null
+got=$(sqlite3 huge.gpkg "SELECT group_concat(feature_key || ':' || rule, ' ') FROM (SELECT * FROM findings ORDER BY feature_key, rule)" 2>&1)
+[ "$got" = "E:area.geometry E:crs.outside N:area.geometry N:crs.outside" ] && ok ||
+  bad "extreme coordinates: findings '$got'"
+rm -f huge.gpkg
+
 # --- data problems: findings, and the run goes on ----------------------------
 geojson values.geojson \
   "$(feature TXT '"abc"' 亩 "$(poly "$SQ")")" \

@@ -280,7 +280,8 @@ static void test_reproject(void **state)
         pc_layer *layer = point_layer(ctx, cases[i].from, cases[i].x,
                                       cases[i].y);
         pc_crs *to = crs_or_fail(ctx, cases[i].to);
-        pc_status st = pc_crs_reproject_layer(ctx, layer, to);
+        size_t dropped = 9;
+        pc_status st = pc_crs_reproject_layer(ctx, layer, to, &dropped);
         if (st != PC_OK)
             fail_msg("%s -> %s: %s", cases[i].from, cases[i].to,
                      pc_ctx_error(ctx));
@@ -291,6 +292,7 @@ static void test_reproject(void **state)
             fail_msg("%s (%.6f, %.6f) -> %s gave (%.6f, %.6f), expected "
                      "(%.6f, %.6f)", cases[i].from, cases[i].x, cases[i].y,
                      cases[i].to, x, y, cases[i].ex, cases[i].ey);
+        assert_int_equal(dropped, 0);
         /* the NULL geometry stays NULL */
         assert_null(layer->features[1].geom);
         /* the layer is now in the target CRS, a copy of it */
@@ -316,7 +318,8 @@ static void test_reproject_noop_and_errors(void **state)
     const pc_crs *own = layer->crs;
     const GEOSGeometry *own_geom = layer->features[0].geom;
     pc_crs *to = crs_or_fail(ctx, "EPSG:4549");
-    assert_int_equal(pc_crs_reproject_layer(ctx, layer, to), PC_OK);
+    size_t dropped;
+    assert_int_equal(pc_crs_reproject_layer(ctx, layer, to, &dropped), PC_OK);
     assert_ptr_equal(layer->crs, own);
     assert_ptr_equal(layer->features[0].geom, own_geom);
     assert_int_equal(layer->crs_from_plan, 1);
@@ -329,7 +332,7 @@ static void test_reproject_noop_and_errors(void **state)
     /* no CRS */
     layer = point_layer(ctx, NULL, 120, 28);
     to = crs_or_fail(ctx, "EPSG:4549");
-    assert_int_equal(pc_crs_reproject_layer(ctx, layer, to), PC_ERR_CRS);
+    assert_int_equal(pc_crs_reproject_layer(ctx, layer, to, &dropped), PC_ERR_CRS);
     assert_true(pc_ctx_error(ctx)[0] != '\0');
     point_xy(ctx, layer->features[0].geom, &x, &y);
     assert_true(x == 120 && y == 28);
@@ -348,7 +351,8 @@ static void test_reproject_noop_axis_order_only(void **state)
     layer->crs_from_plan = 1;
     const pc_crs *own = layer->crs;
     pc_crs *to = crs_or_fail(ctx, "EPSG:4549");
-    pc_status st = pc_crs_reproject_layer(ctx, layer, to);
+    size_t dropped;
+    pc_status st = pc_crs_reproject_layer(ctx, layer, to, &dropped);
     double x = 0, y = 0;
     if (st == PC_OK)
         point_xy(ctx, layer->features[0].geom, &x, &y);
@@ -383,48 +387,159 @@ static void test_extent_lonlat(void **state)
 static void test_check_extent(void **state)
 {
     pc_ctx *ctx = *state;
+    /* 'E': a contradiction (PC_ERR_CRS), 'W': a warning, '-': fine */
     static const struct {
         const char *crs;
         double e[4];
-        int warnings;
-        const char *mentions; /* in the warning, besides the layer name */
+        char verdict;
+        const char *mentions; /* in the message, besides the layer name */
         const char *mentions2;
     } cases[] = {
         /* zone-prefixed eastings declared without the prefix */
-        {"EPSG:4549", {40500000, 3090000, 40510000, 3100000}, 1, "EPSG:4528",
+        {"EPSG:4549", {40500000, 3090000, 40510000, 3100000}, 'E', "EPSG:4528",
          "EPSG:4549"},
         /* lon/lat values in a projected CRS */
-        {"EPSG:4549", {120.1, 28.0, 120.3, 28.2}, 1, "EPSG:4549", "longitude"},
+        {"EPSG:4549", {120.1, 28.0, 120.3, 28.2}, 'E', "EPSG:4549", "longitude"},
         /* projected values in a geographic CRS */
-        {"EPSG:4490", {575000, 3088000, 585000, 3098000}, 1, "EPSG:4490",
+        {"EPSG:4490", {575000, 3088000, 585000, 3098000}, 'E', "EPSG:4490",
          "projected"},
-        /* far outside the area of use (southern hemisphere) */
-        {"EPSG:4549", {500000, -3100000, 510000, -3090000}, 1, "EPSG:4549",
-         "EPSG:4549"},
+        /* northing first: swapped axes, projected and geographic */
+        {"EPSG:4549", {3088000, 575000, 3098000, 585000}, 'E', "swapped",
+         "easting"},
+        {"EPSG:4490", {28.0, 120.1, 28.2, 120.3}, 'E', "swapped", "longitude"},
+        /* nothing converts */
+        {"EPSG:4549", {1e300, 3088000, 1.1e300, 3098000}, 'E', "EPSG:4549",
+         "do not convert"},
+        /* far outside the area of use (southern hemisphere), swapped or not:
+         * only a warning, data may lie anywhere */
+        {"EPSG:4549", {500000, -3100000, 510000, -3090000}, 'W', "EPSG:4549",
+         "area of use"},
         /* fine */
-        {"EPSG:4549", {575000, 3088000, 585000, 3098000}, 0, NULL, NULL},
-        {"EPSG:4490", {120.1, 28.0, 120.3, 28.2}, 0, NULL, NULL},
-        {"EPSG:4528", {40575000, 3088000, 40585000, 3098000}, 0, NULL, NULL},
+        {"EPSG:4549", {575000, 3088000, 585000, 3098000}, '-', NULL, NULL},
+        {"EPSG:4490", {120.1, 28.0, 120.3, 28.2}, '-', NULL, NULL},
+        {"EPSG:4528", {40575000, 3088000, 40585000, 3098000}, '-', NULL, NULL},
+        /* a whole province in one zone spills over it: fine */
+        {"EPSG:4549", {290000, 3000000, 800000, 3460000}, '-', NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pc_crs *crs = crs_or_fail(ctx, cases[i].crs);
         size_t before = pc_ctx_warning_count(ctx);
-        int n = pc_crs_check_extent(ctx, crs, cases[i].e, "layer 地块");
-        if (n != cases[i].warnings)
-            fail_msg("case %zu (%s, x %.1f..%.1f): %d warnings, expected %d%s%s",
-                     i, cases[i].crs, cases[i].e[0], cases[i].e[2], n,
-                     cases[i].warnings, n ? ": " : "",
-                     n ? pc_ctx_warning(ctx, before) : "");
-        assert_int_equal(pc_ctx_warning_count(ctx), before + (size_t)n);
-        if (n) {
-            const char *w = pc_ctx_warning(ctx, before);
-            assert_contains(w, "layer 地块");
-            assert_contains(w, cases[i].mentions);
-            assert_contains(w, cases[i].mentions2);
+        pc_status st = pc_crs_check_extent(ctx, crs, cases[i].e, "layer 地块");
+        size_t warned = pc_ctx_warning_count(ctx) - before;
+        char got = st != PC_OK ? 'E' : warned ? 'W' : '-';
+        if (got != cases[i].verdict || (st != PC_OK && st != PC_ERR_CRS) ||
+            warned > 1)
+            fail_msg("case %zu (%s, x %.1f..%.1f): '%c', expected '%c': %s", i,
+                     cases[i].crs, cases[i].e[0], cases[i].e[2], got,
+                     cases[i].verdict,
+                     st != PC_OK ? pc_ctx_error(ctx)
+                     : warned    ? pc_ctx_warning(ctx, before)
+                                 : "");
+        if (got != '-') {
+            const char *m = st != PC_OK ? pc_ctx_error(ctx)
+                                        : pc_ctx_warning(ctx, before);
+            assert_contains(m, "layer 地块");
+            assert_contains(m, cases[i].mentions);
+            assert_contains(m, cases[i].mentions2);
+            if (st != PC_OK)
+                assert_contains(m, "assign_crs");
         }
         pc_crs_free(crs);
     }
-    assert_null(pc_ctx_warning(ctx, pc_ctx_warning_count(ctx)));
+}
+
+/* A polygon layer in `crs` with one square per origin, the second of each
+ * pair of values its y. */
+static pc_layer *square_layer(pc_ctx *ctx, const char *crs, const double *xy,
+                              size_t n)
+{
+    pc_layer *layer = tu_layer_new(ctx, "squares", crs);
+    layer->geom_class = PC_GEOM_POLYGON;
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        char *wkt = pc_aprintf("POLYGON((%.17g %.17g,%.17g %.17g,%.17g %.17g,"
+                               "%.17g %.17g,%.17g %.17g))", x, y, x + 100, y,
+                               x + 100, y + 100, x, y + 100, x, y);
+        tu_layer_add_feature(ctx, layer, (int64_t)i + 1, wkt);
+        free(wkt);
+    }
+    pc_layer_update_extent(ctx, layer);
+    return layer;
+}
+
+/* One feature whose coordinates the CRS cannot hold loses its geometry,
+ * says where, and the others stay; when every feature fails, the CRS is
+ * refused with the likely cause. */
+static void test_screen(void **state)
+{
+    pc_ctx *ctx = *state;
+    /* a huge easting, a zone-prefixed easting, a huge northing (its
+     * inverse projection is finite nonsense) */
+    const double good_bad[] = {580000, 3093000,  1e300,  3093000,
+                               581000, 3093000,  40580000, 3093000,
+                               582000, 1e300};
+    pc_layer *layer = square_layer(ctx, "EPSG:4549", good_bad, 5);
+    size_t dropped = 0;
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "layer 地块", &dropped),
+                     PC_OK);
+    assert_int_equal(dropped, 3);
+    for (size_t i = 0; i < 5; i++) {
+        pc_feature *f = &layer->features[i];
+        int bad = i == 1 || i == 3 || i == 4;
+        assert_int_equal(f->outside_crs, bad);
+        assert_int_equal(f->geom == NULL, bad);
+        if (bad) {
+            assert_contains(f->geom_error, "outside EPSG:4549");
+            assert_contains(f->geom_error, i == 3 ? "4.058e+07" : "1e+300");
+        } else {
+            assert_null(f->geom_error);
+        }
+    }
+    /* the extent is the good features' */
+    assert_near(layer->extent[0], 580000, 1e-6);
+    assert_near(layer->extent[2], 581100, 1e-6);
+    pc_layer_free(ctx, layer);
+
+    /* every feature zone-prefixed: the CRS is wrong, not the data */
+    const double prefixed[] = {40580000, 3093000, 40581000, 3093000};
+    layer = square_layer(ctx, "EPSG:4549", prefixed, 2);
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "layer 地块", &dropped),
+                     PC_ERR_CRS);
+    assert_contains(pc_ctx_error(ctx), "EPSG:4528");
+    assert_non_null(layer->features[0].geom);
+    pc_layer_free(ctx, layer);
+
+    /* a layer that converts is left alone */
+    const double fine[] = {580000, 3093000};
+    layer = square_layer(ctx, "EPSG:4549", fine, 1);
+    const GEOSGeometry *g = layer->features[0].geom;
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "x", &dropped), PC_OK);
+    assert_int_equal(dropped, 0);
+    assert_ptr_equal(layer->features[0].geom, g);
+    pc_layer_free(ctx, layer);
+}
+
+/* A feature the transformation to the working CRS cannot take is dropped
+ * the same way, and the run goes on. */
+static void test_reproject_drops_one(void **state)
+{
+    pc_ctx *ctx = *state;
+    pc_layer *layer = tu_layer_new(ctx, "pts", "EPSG:4490");
+    layer->geom_class = PC_GEOM_POINT;
+    tu_layer_add_feature(ctx, layer, 1, "POINT(120 28)");
+    tu_layer_add_feature(ctx, layer, 2, "POINT(120 1e300)");
+    pc_layer_update_extent(ctx, layer);
+    pc_crs *to = crs_or_fail(ctx, "EPSG:4549");
+    size_t dropped = 0;
+    assert_int_equal(pc_crs_reproject_layer(ctx, layer, to, &dropped), PC_OK);
+    assert_int_equal(dropped, 1);
+    assert_non_null(layer->features[0].geom);
+    assert_null(layer->features[1].geom);
+    assert_int_equal(layer->features[1].outside_crs, 1);
+    assert_contains(layer->features[1].geom_error, "EPSG:4490 to EPSG:4549");
+    assert_string_equal(pc_crs_authority(layer->crs), "EPSG:4549");
+    pc_crs_free(to);
+    pc_layer_free(ctx, layer);
 }
 
 int main(void)
@@ -441,6 +556,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reproject_noop_axis_order_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_extent_lonlat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_extent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reproject_drops_one, setup, teardown),
     };
     return cmocka_run_group_tests_name("crs", tests, NULL, NULL);
 }

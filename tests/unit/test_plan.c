@@ -196,6 +196,7 @@ static void test_good_plan(void **state)
     assert_string_equal(b->source_as_written, "/srv/data/blocks.gpkg");
     assert_null(b->layer);
     assert_null(b->crs);
+    assert_null(b->assign_crs);
     assert_null(b->encoding);
     assert_null(b->key_field);
     assert_int_equal(b->line, 26);
@@ -515,6 +516,24 @@ static const struct bad_plan {
     int line_min, line_max; /* the line the message must name */
     const char *mentions;   /* text the message must contain, or NULL */
 } bad_plans[] = {
+    /* a fallback CRS and an assigned one: which? */
+    {"crs_and_assign_crs.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a:\n"                         /* 4 */
+     "    source: a.shp\n"            /* 5 */
+     "    crs: EPSG:4490\n"           /* 6 */
+     "    assign_crs: EPSG:4528\n",   /* 7 */
+     7, 7, "not both"},
+    {"assign_crs_list.yaml",
+     "plancheck: 1\n"                 /* 1 */
+     "crs: EPSG:4549\n"               /* 2 */
+     "layers:\n"                      /* 3 */
+     "  a:\n"                         /* 4 */
+     "    source: a.shp\n"            /* 5 */
+     "    assign_crs: [EPSG:4528]\n", /* 6 */
+     6, 6, "assign_crs"},
     /* YAML syntax: a bracket on line 4 closed by a brace */
     {"syntax_bracket.yaml",
      "plancheck: 1\n"                 /* 1 */
@@ -1161,6 +1180,7 @@ static void test_layer_display(void **state)
         "layers:\n"
         "  parcels:\n"
         "    source: parcels.shp\n"
+        "    assign_crs: EPSG:4528\n"
         "    style: parcels\n"
         "    title: 地块\n"
         "    description: 控规地块 (parcels)\n"
@@ -1171,6 +1191,8 @@ static void test_layer_display(void **state)
     pc_plan *plan = load_ok(fx->ctx, path);
     assert_int_equal(plan->nlayers, 2);
     const pc_plan_layer *l = &plan->layers[0];
+    assert_string_equal(l->assign_crs, "EPSG:4528");
+    assert_null(l->crs);
     assert_string_equal(l->style, "parcels");
     assert_string_equal(l->title, "地块");
     assert_string_equal(l->description, "控规地块 (parcels)");
