@@ -1,6 +1,7 @@
 /* read.c: read stage: any OGR vector source -> pc_layer (fields, FIDs,
  * 2D GEOS geometries, CRS). The only place that reads through GDAL. */
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -155,6 +156,241 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
         warn_missing_dbf(ctx, ds, path);
     }
     return ds;
+}
+
+/* ---- the encoding of a Shapefile that does not say it --------------------
+ * A DBF names its code page in a .cpg file or in its language-driver byte.
+ * With neither, GDAL 3.6 passes the bytes on as they are, and the
+ * Shapefiles of Chinese design institutes (ArcGIS writes GBK, often without
+ * a .cpg) would reach the rules, the GeoPackage and the reports as invalid
+ * UTF-8: '亩' an unknown unit, keys and names garbled. The text of the
+ * first records tells which encoding it is in; the layer is then read in
+ * that one, with a warning saying so. */
+
+#define SNIFF_RECORDS 10000 /* a huge file is judged by its first records */
+
+/* What utf8_class() finds besides validity. */
+enum { UTF8_MID = 1,  /* a character in U+0100-U+07FF */
+       UTF8_WIDE = 2  /* one from U+0800 (CJK is there) */ };
+
+/* -1 when `s` is not UTF-8 (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF), else its UTF8_* flags. */
+static int utf8_class(const unsigned char *s)
+{
+    int cls = 0;
+    while (*s) {
+        unsigned c = *s++, cp, min;
+        int n;
+        if (c < 0x80)
+            continue;
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return -1;
+        for (int k = 0; k < n; k++, s++) {
+            if ((*s & 0xC0) != 0x80) /* the terminating NUL fails too */
+                return -1;
+            cp = cp << 6 | (*s & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        cls |= cp >= 0x800 ? UTF8_WIDE : cp >= 0x100 ? UTF8_MID : 0;
+    }
+    return cls;
+}
+
+/* 1 when iconv converts all of `s` with `cd` (from GB18030). */
+static int iconv_ok(iconv_t cd, const char *s)
+{
+    if (cd == (iconv_t)-1)
+        return 0;
+    char *in = (char *)s, out[256];
+    size_t inleft = strlen(s);
+    iconv(cd, NULL, NULL, NULL, NULL);
+    while (inleft) {
+        char *o = out;
+        size_t oleft = sizeof out;
+        if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1 &&
+            errno != E2BIG)
+            return 0; /* EILSEQ, or EINVAL: cut short at the end */
+    }
+    return 1;
+}
+
+/* Where some text was seen: field index and FID (-1: the field's name). */
+struct text_at {
+    int field;
+    GIntBig fid;
+};
+
+struct sniff {
+    int nonascii, not_utf8, mid, wide, not_gb, neither;
+    struct text_at not_utf8_at, mid_at, neither_at;
+};
+
+static void sniff_text(struct sniff *s, iconv_t cd, const char *text,
+                       int field, GIntBig fid)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    while (*u && *u < 0x80)
+        u++;
+    if (!*u)
+        return;
+    struct text_at here = {field, fid};
+    int cls = utf8_class(u), gb = iconv_ok(cd, text);
+    s->nonascii = 1;
+    if (cls < 0 && !s->not_utf8++)
+        s->not_utf8_at = here;
+    if (cls > 0 && (cls & UTF8_MID) && !s->mid++)
+        s->mid_at = here;
+    s->wide |= cls > 0 && (cls & UTF8_WIDE);
+    s->not_gb |= !gb;
+    if (cls < 0 && !gb && !s->neither++)
+        s->neither_at = here;
+}
+
+/* The encoding the text of a Shapefile that declares none is in: NULL when
+ * it needs none (ASCII, or the layer is not such a Shapefile), else
+ * "UTF-8", "GB18030" or, for text that is neither, "ISO-8859-1" (what the
+ * DBF format assumes). *at is where the text showed it (GB18030 and
+ * ISO-8859-1).
+ *
+ * UTF-8 is told by its strict structure; GBK text that passes as UTF-8 by
+ * chance does so only in two-byte sequences ('亩' is C4 B6, also UTF-8 for
+ * 'Ķ'), whereas the UTF-8 text of a Chinese plan has three-byte characters
+ * and its two-byte ones are symbols like ² or ° (up to U+00FF): valid UTF-8
+ * with neither, but with characters from U+0100, is read as GBK when it is
+ * valid GBK too.
+ *
+ * GBK is checked and read as GB18030: its superset, which decodes every
+ * GBK character the same, and also the four-byte codes and the
+ * user-defined areas (造字, for rare characters in names), where glibc's
+ * "GBK" stops and GDAL would drop the bytes. */
+static const char *sniff_encoding(GDALDatasetH ds, OGRLayerH lyr,
+                                  struct text_at *at)
+{
+    GDALMajorObjectH o = (GDALMajorObjectH)lyr;
+    const char *src = GDALGetMetadataItem(o, "SOURCE_ENCODING", "SHAPEFILE");
+    if (strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)),
+               "ESRI Shapefile") != 0 || !src || *src ||
+        GDALGetMetadataItem(o, "CPG_VALUE", "SHAPEFILE") ||
+        GDALGetMetadataItem(o, "LDID_VALUE", "SHAPEFILE"))
+        return NULL; /* declared (.cpg, language driver, SHAPE_ENCODING) */
+    struct sniff s = {0};
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int nf = OGR_FD_GetFieldCount(defn);
+    for (int j = 0; j < nf; j++)
+        sniff_text(&s, cd, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)),
+                   j, -1);
+    const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
+    OGR_L_SetIgnoredFields(lyr, no_geometry);
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    for (int k = 0; k < SNIFF_RECORDS && !(s.not_utf8 && s.not_gb) &&
+                    (f = OGR_L_GetNextFeature(lyr)) != NULL; k++) {
+        for (int j = 0; j < nf; j++)
+            if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, j)) == OFTString &&
+                OGR_F_IsFieldSetAndNotNull(f, j))
+                sniff_text(&s, cd, OGR_F_GetFieldAsString(f, j), j,
+                           OGR_F_GetFID(f));
+        OGR_F_Destroy(f);
+    }
+    OGR_L_SetIgnoredFields(lyr, NULL);
+    OGR_L_ResetReading(lyr);
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    if (!s.nonascii)
+        return NULL;
+    if (!s.not_utf8 && (s.wide || !s.mid || s.not_gb))
+        return "UTF-8";
+    if (!s.not_gb) {
+        *at = s.not_utf8 ? s.not_utf8_at : s.mid_at;
+        return "GB18030";
+    }
+    *at = s.neither ? s.neither_at : s.not_utf8_at;
+    return "ISO-8859-1";
+}
+
+/* "field 'unit' of fid 3 ('亩')" (or "the name of field 'x'"), decoded, as
+ * the layer now reads it. */
+static void describe_text_at(OGRLayerH lyr, struct text_at at, char *buf,
+                             size_t size)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    const char *name = at.field < OGR_FD_GetFieldCount(defn)
+        ? OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, at.field)) : "?";
+    if (at.fid < 0) {
+        snprintf(buf, size, "the name of field '%s'", name);
+        return;
+    }
+    OGRFeatureH f = OGR_L_GetFeature(lyr, at.fid);
+    const char *v = f && OGR_F_IsFieldSetAndNotNull(f, at.field)
+        ? OGR_F_GetFieldAsString(f, at.field) : "";
+    int len = (int)strlen(v);
+    if (len > 40) /* cut on a character boundary */
+        for (len = 40; len > 0 && (v[len] & 0xC0) == 0x80; len--)
+            ;
+    snprintf(buf, size, "field '%s' of fid " CPL_FRMT_GIB " ('%.*s%s')", name,
+             at.fid, len, v, v[len] ? "..." : "");
+    if (f)
+        OGR_F_Destroy(f);
+    OGR_L_ResetReading(lyr);
+}
+
+/* When `lyr` is a Shapefile layer that declares no encoding and its text
+ * is not ASCII, re-opens `*ds` in the encoding sniff_encoding() finds and
+ * warns, naming the file and where the text showed it. Returns the layer
+ * to read (in the new *ds), or NULL with *st set and *ds closed. */
+static OGRLayerH open_in_sniffed_encoding(pc_ctx *ctx, const char *path,
+                                          const pc_read_opts *opts,
+                                          GDALDatasetH *ds, OGRLayerH lyr,
+                                          pc_status *st)
+{
+    struct text_at at = {0, -1};
+    const char *enc = sniff_encoding(*ds, lyr, &at);
+    if (!enc)
+        return lyr;
+    char *name = pc_strdup(OGR_L_GetName(lyr));
+    GDALClose(*ds);
+    *ds = name ? open_vector(ctx, path, enc, st) : NULL;
+    if (!name)
+        *st = PC_OOM(ctx);
+    lyr = *ds ? GDALDatasetGetLayerByName(*ds, name) : NULL;
+    if (*ds && !lyr) { /* the file changed under us */
+        *st = pc_error(ctx, PC_ERR_INPUT, "%s: no layer '%s'", path, name);
+        GDALClose(*ds);
+        *ds = NULL;
+    }
+    free(name);
+    if (!lyr)
+        return NULL;
+    const char *id = opts ? opts->name : NULL;
+    int latin1 = strcmp(enc, "ISO-8859-1") == 0; /* a guess: no hint */
+    char where[256], hint[256];
+    describe_text_at(lyr, at, where, sizeof where);
+    if (id) /* a plan layer */
+        snprintf(hint, sizeof hint, "`encoding:%s%s` in layers.%s",
+                 latin1 ? "" : " ", latin1 ? "" : enc, id);
+    else
+        snprintf(hint, sizeof hint, "--encoding%s%s", latin1 ? "" : " ",
+                 latin1 ? "" : enc);
+    if (strcmp(enc, "UTF-8") == 0)
+        pc_warn(ctx, "%s: no .cpg and no code page in the .dbf; its text is "
+                "UTF-8 and is read as such (%s silences this)", path, hint);
+    else if (strcmp(enc, "GB18030") == 0)
+        pc_warn(ctx, "%s: no .cpg and no code page in the .dbf; %s reads as "
+                "GBK, not UTF-8, so the text is read as GB18030, the "
+                "superset of GBK (%s silences this)", path, where, hint);
+    else
+        pc_warn(ctx, "%s: no .cpg and no code page in the .dbf, and its text "
+                "is neither UTF-8 nor GBK, as in %s: read as ISO-8859-1; give "
+                "the right encoding with %s", path, where, hint);
+    return lyr;
 }
 
 pc_status pc_read_layer_names(pc_ctx *ctx, const char *path, char ***names,
@@ -759,6 +995,9 @@ static pc_status read_layer(pc_ctx *ctx, const char *path,
                         "%s: %d layers; name one with -l/--layer (plancheck "
                         "info lists them)", path, nlayers);
     }
+    if (!(opts && opts->encoding) &&
+        !(lyr = open_in_sniffed_encoding(ctx, path, opts, &ds, lyr, &st)))
+        return st;
     pc_layer *layer = pc_layer_new(opts && opts->name ? opts->name
                                                       : OGR_L_GetName(lyr));
     if (!layer) {

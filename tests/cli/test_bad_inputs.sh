@@ -207,6 +207,48 @@ finds duplicate_keys key.duplicate dupkey.yaml
 plan zeroarea.yaml ring3.geojson "{area: {severity: error}}"
 finds declared_area_no_polygon area.declared zeroarea.yaml
 
+# --- a Shapefile with GBK attributes and no .cpg ---
+# As ArcGIS often leaves them: GBK text, no .cpg, language driver byte 0.
+# The text is told GBK by its bytes and read as such, with one warning; 亩
+# is then a unit (no area.unit) and the output holds the Chinese text.
+geojson gbk_src.geojson "$(feature 地块1 15 亩 "$(poly "$SQ")")" \
+  "$(feature 地块2 15 亩 "$(poly '[[[580200,3093000],[580300,3093000],[580300,3093100],[580200,3093100],[580200,3093000]]]')")"
+ogr2ogr -q -f "ESRI Shapefile" -lco ENCODING=CP936 gbknocpg.shp gbk_src.geojson
+rm -f gbknocpg.cpg
+printf '\000' | dd of=gbknocpg.dbf bs=1 seek=29 conv=notrunc 2>/dev/null
+hexof() { od -An -tx1 -v | tr -d ' \n' | tr a-f A-F; }
+mu_gbk=$(printf '亩' | iconv -f UTF-8 -t GBK | hexof)
+case $(hexof <gbknocpg.dbf) in *"$mu_gbk"*) ok ;; *) bad "gbk fixture: no GBK 亩 ($mu_gbk) in the .dbf" ;; esac
+[ ! -e gbknocpg.cpg ] && [ "$(hexof <gbknocpg.dbf | cut -c59-60)" = 00 ] && ok ||
+  bad "gbk fixture: a .cpg or a language driver id is there"
+plan gbknocpg.yaml gbknocpg.shp
+sums >before.sums
+"$PC" run --json -o out.gpkg gbknocpg.yaml >outgbk.json 2>gbknocpg.err
+rc=$?
+[ "$rc" -eq 0 ] && ok || bad "gbk without .cpg: exit $rc, expected 0: $(head -c 300 gbknocpg.err)"
+[ "$(wc -l <gbknocpg.err)" -eq 1 ] &&
+  grep -qF "gbknocpg.shp: no .cpg and no code page in the .dbf; field 'code' of fid 0 ('地块1') reads as GBK" gbknocpg.err &&
+  grep -qF 'read as GB18030, the superset of GBK (`encoding: GB18030` in layers.p silences this)' gbknocpg.err && ok ||
+  bad "gbk without .cpg: stderr should be the one warning: $(cat gbknocpg.err)"
+grep -qF "('地块1') reads as GBK" outgbk.json && ok || bad "gbk without .cpg: the warning is not in the JSON report"
+n=$(sqlite3 out.gpkg "SELECT count(*) FROM (SELECT rule FROM findings UNION ALL SELECT rule FROM findings_points) WHERE rule LIKE 'area.%'" 2>/dev/null ||
+    sqlite3 out.gpkg "SELECT count(*) FROM findings WHERE rule LIKE 'area.%'")
+[ "$n" = 0 ] && ok || bad "gbk without .cpg: $n area findings, expected none"
+want="$(printf '地块1' | hexof)|$(printf '亩' | hexof);$(printf '地块2' | hexof)|$(printf '亩' | hexof)"
+got=$(sqlite3 out.gpkg "SELECT group_concat(k, ';') FROM (SELECT hex(code) || '|' || hex(unit) AS k FROM p ORDER BY code)")
+[ "$got" = "$want" ] && ok || bad "gbk without .cpg: output code|unit bytes $got, expected $want (UTF-8)"
+sums >after.sums
+cmp -s before.sums after.sums && ok || bad "gbk without .cpg: an input changed"
+rm -f out.gpkg
+# the plan's encoding is taken as given: no sniffing, no warning
+plan gbkplan.yaml gbknocpg.shp "" "    encoding: GBK"
+"$PC" run -o out.gpkg gbkplan.yaml >/dev/null 2>gbkplan.err
+rc=$?
+[ "$rc" -eq 0 ] && [ ! -s gbkplan.err ] &&
+  [ "$(sqlite3 out.gpkg "SELECT hex(unit) FROM p LIMIT 1")" = "$(printf '亩' | hexof)" ] && ok ||
+  bad "gbk with encoding: GBK: exit $rc, $(cat gbkplan.err)"
+rm -f out.gpkg
+
 # --- outputs (5) -------------------------------------------------------------
 plan outok.yaml good.gpkg
 sums >before.sums

@@ -435,6 +435,243 @@ static void test_shapefile_encoding_override(void **state)
                  enc ? "set but not GBK" : "NULL");
 }
 
+/* ---- Shapefiles that do not say their encoding ---------------------------
+ * Written by GDAL in `enc` (a layer creation option), then stripped of the
+ * .cpg and of the DBF's language driver id, as ArcGIS often leaves them.
+ * Two text fields, name and unit, one feature per pair. Returns the .shp
+ * path. */
+static char *write_shp_undeclared(struct fx *fx, const char *base,
+                                  const char *enc, const char *const *names,
+                                  const char *const *units, size_t n)
+{
+    char file[64], path[4096];
+    snprintf(file, sizeof file, "%s.shp", base);
+    char *shp = tu_path(fx->dir, file);
+    GDALDatasetH ds = create_ds("ESRI Shapefile", shp);
+    OGRSpatialReferenceH srs = srs_epsg(4549);
+    char opt[64];
+    snprintf(opt, sizeof opt, "ENCODING=%s", enc);
+    const char *opts[] = {opt, NULL};
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, base, srs, wkbPolygon,
+                                           (char **)opts);
+    assert_non_null(lyr);
+    add_field(lyr, "name", OFTString, 40);
+    add_field(lyr, "unit", OFTString, 10);
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        OGR_F_SetFieldString(f, 0, names[i]);
+        OGR_F_SetFieldString(f, 1, units[i]);
+        char *wkt = tu_square_wkt(TU_X0 + 200.0 * (double)i, TU_Y0, 100, 0);
+        OGRGeometryH g = NULL;
+        char *p = wkt;
+        assert_int_equal(OGR_G_CreateFromWkt(&p, NULL, &g), OGRERR_NONE);
+        OGR_F_SetGeometryDirectly(f, g);
+        assert_int_equal(OGR_L_CreateFeature(lyr, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+        free(wkt);
+    }
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+    snprintf(file, sizeof file, "%s.cpg", base);
+    unlink(tu_pathbuf(path, sizeof path, fx->dir, file));
+    snprintf(file, sizeof file, "%s.dbf", base);
+    tu_pathbuf(path, sizeof path, fx->dir, file);
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 29, SEEK_SET), 0);
+    assert_int_equal(fputc(0, fp), 0); /* language driver id: none */
+    assert_int_equal(fclose(fp), 0);
+    return shp;
+}
+
+/* 1 when the .dbf beside `shp` holds `bytes` and no .cpg is there. */
+static int dbf_holds(const char *shp, const void *bytes, size_t len)
+{
+    size_t n = strlen(shp), size = 0;
+    char *dbf = strdup(shp), *cpg = strdup(shp), *CPG = strdup(shp);
+    memcpy(dbf + n - 3, "dbf", 3);
+    memcpy(cpg + n - 3, "cpg", 3);
+    memcpy(CPG + n - 3, "CPG", 3);
+    unsigned char *data = tu_read_file(dbf, &size);
+    int ok = data && size > 32 && data[29] == 0 &&
+             memmem(data, size, bytes, len) && !tu_exists(cpg) &&
+             !tu_exists(CPG);
+    free(data);
+    free(dbf);
+    free(cpg);
+    free(CPG);
+    return ok;
+}
+
+static const char *only_warning(pc_ctx *ctx)
+{
+    if (pc_ctx_warning_count(ctx) != 1)
+        fail_msg("%zu warnings, expected 1 (first: %s)",
+                 pc_ctx_warning_count(ctx),
+                 pc_ctx_warning_count(ctx) ? pc_ctx_warning(ctx, 0) : "");
+    return pc_ctx_warning(ctx, 0);
+}
+
+/* GBK text (地块 is B5 D8 BF E9, not UTF-8: iconv -t GBK) is read as
+ * GB18030, with a warning naming the file, the field and the feature; the
+ * plan's layer id goes into the hint. */
+static void test_undeclared_gbk(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {"A-1", "地块", "工业用地"};
+    static const char *const units[] = {"亩", "亩", "公顷"};
+    static const unsigned char dikuai_gbk[] = {0xb5, 0xd8, 0xbf, 0xe9};
+    char *shp = write_shp_undeclared(fx, "gbk", "CP936", names, units, 3);
+    assert_true(dbf_holds(shp, dikuai_gbk, sizeof dikuai_gbk));
+    pc_read_opts o = {0};
+    o.name = "parcels";
+    pc_layer *layer = read_ok(fx->ctx, shp, &o);
+    int nm = field(layer, "name"), un = field(layer, "unit");
+    assert_int_equal(layer->nfeatures, 3);
+    for (size_t k = 0; k < 3; k++) {
+        assert_string_equal(layer->features[k].values[nm].s, names[k]);
+        assert_string_equal(layer->features[k].values[un].s, units[k]);
+    }
+    assert_string_equal(layer->encoding, "GB18030");
+    const char *w = only_warning(fx->ctx);
+    assert_contains(w, shp);
+    assert_contains(w, "no .cpg");
+    /* fid 0's '亩' passes as UTF-8 ('Ķ'); fid 1 is the first that does not */
+    assert_contains(w, "field 'name' of fid 1 ('地块') reads as GBK");
+    assert_contains(w, "read as GB18030");
+    assert_contains(w, "`encoding: GB18030` in layers.parcels");
+    pc_layer_free(fx->ctx, layer);
+    /* without a plan layer (plancheck info) the hint is the option */
+    pc_ctx_free(fx->ctx);
+    fx->ctx = pc_ctx_new();
+    pc_ctx_set_quiet(fx->ctx, 1);
+    layer = read_ok(fx->ctx, shp, NULL);
+    assert_string_equal(layer->features[1].values[nm].s, "地块");
+    assert_contains(only_warning(fx->ctx), "--encoding GB18030");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
+/* GBK whose every byte also passes as UTF-8: '亩' (C4 B6) is 'Ķ' in UTF-8.
+ * Such two-byte-only "UTF-8" that is valid GBK is read as GBK. */
+static void test_undeclared_gbk_lookalike(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {"A-1", "A-2"};
+    static const char *const units[] = {"亩", "ha"};
+    static const unsigned char mu_gbk[] = {0xc4, 0xb6};
+    char *shp = write_shp_undeclared(fx, "gbk_mu", "CP936", names, units, 2);
+    assert_true(dbf_holds(shp, mu_gbk, sizeof mu_gbk));
+    pc_layer *layer = read_ok(fx->ctx, shp, NULL);
+    assert_string_equal(layer->features[0].values[field(layer, "unit")].s,
+                        "亩");
+    assert_string_equal(layer->encoding, "GB18030");
+    assert_contains(only_warning(fx->ctx), "field 'unit' of fid 0 ('亩')");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
+/* UTF-8 text is read as UTF-8, with a warning that says so. */
+static void test_undeclared_utf8(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {"地块", "m² °"};
+    static const char *const units[] = {"亩", "m²"};
+    static const unsigned char dikuai_utf8[] = {0xe5, 0x9c, 0xb0, 0xe5, 0x9d,
+                                                0x97};
+    char *shp = write_shp_undeclared(fx, "utf8", "UTF-8", names, units, 2);
+    assert_true(dbf_holds(shp, dikuai_utf8, sizeof dikuai_utf8));
+    pc_read_opts o = {0};
+    o.name = "p";
+    pc_layer *layer = read_ok(fx->ctx, shp, &o);
+    int nm = field(layer, "name"), un = field(layer, "unit");
+    for (size_t k = 0; k < 2; k++) {
+        assert_string_equal(layer->features[k].values[nm].s, names[k]);
+        assert_string_equal(layer->features[k].values[un].s, units[k]);
+    }
+    assert_string_equal(layer->encoding, "UTF-8");
+    const char *w = only_warning(fx->ctx);
+    assert_contains(w, shp);
+    assert_contains(w, "its text is UTF-8");
+    assert_contains(w, "`encoding: UTF-8` in layers.p silences this");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
+/* Latin-1 that is neither ('é' at the end is a GBK lead byte without its
+ * second byte): read as ISO-8859-1, with a warning asking for the
+ * encoding. */
+static void test_undeclared_neither(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {"Le Café", "Zone à bâtir"};
+    static const char *const units[] = {"ha", "ha"};
+    static const unsigned char cafe_latin1[] = {'C', 'a', 'f', 0xe9};
+    char *shp = write_shp_undeclared(fx, "latin1", "ISO-8859-1", names,
+                                     units, 2);
+    assert_true(dbf_holds(shp, cafe_latin1, sizeof cafe_latin1));
+    pc_read_opts o = {0};
+    o.name = "p";
+    pc_layer *layer = read_ok(fx->ctx, shp, &o);
+    int nm = field(layer, "name");
+    assert_string_equal(layer->features[0].values[nm].s, "Le Café");
+    assert_string_equal(layer->features[1].values[nm].s, "Zone à bâtir");
+    assert_string_equal(layer->encoding, "ISO-8859-1");
+    const char *w = only_warning(fx->ctx);
+    assert_contains(w, shp);
+    assert_contains(w, "neither UTF-8 nor GBK");
+    assert_contains(w, "field 'name' of fid 0 ('Le Café')");
+    assert_contains(w, "read as ISO-8859-1");
+    assert_contains(w, "`encoding:` in layers.p");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
+/* ASCII needs nothing, a declared code page (the DBF's language driver id)
+ * or the caller's encoding wins: no sniffing, no warning. */
+static void test_undeclared_left_alone(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const ascii[] = {"A-1", "B-2"};
+    static const char *const names[] = {"地块", "工业用地"};
+    static const char *const units[] = {"mu", "mu"};
+    char *shp = write_shp_undeclared(fx, "ascii", "CP936", ascii, units, 2);
+    pc_layer *layer = read_ok(fx->ctx, shp, NULL);
+    assert_string_equal(layer->features[1].values[field(layer, "name")].s,
+                        "B-2");
+    assert_null(layer->encoding);
+    assert_int_equal(pc_ctx_warning_count(fx->ctx), 0);
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+
+    /* the plan's encoding, even a wrong one, is used as given */
+    shp = write_shp_undeclared(fx, "gbk2", "CP936", names, units, 2);
+    pc_read_opts o = {0};
+    o.encoding = "UTF-8";
+    layer = read_ok(fx->ctx, shp, &o);
+    assert_string_equal(layer->encoding, "UTF-8");
+    assert_string_not_equal(
+        layer->features[0].values[field(layer, "name")].s, "地块");
+    assert_int_equal(pc_ctx_warning_count(fx->ctx), 0);
+    pc_layer_free(fx->ctx, layer);
+
+    /* language driver id 0x4D (CP936) and no .cpg: GDAL reads it */
+    char path[4096];
+    FILE *fp = fopen(tu_pathbuf(path, sizeof path, fx->dir, "gbk2.dbf"),
+                     "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 29, SEEK_SET), 0);
+    assert_int_equal(fputc(0x4d, fp), 0x4d);
+    assert_int_equal(fclose(fp), 0);
+    layer = read_ok(fx->ctx, shp, NULL);
+    assert_string_equal(layer->features[0].values[field(layer, "name")].s,
+                        "地块");
+    assert_string_equal(layer->encoding, "CP936");
+    assert_int_equal(pc_ctx_warning_count(fx->ctx), 0);
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
 static void test_geojson_lonlat(void **state)
 {
     struct fx *fx = *state;
@@ -762,6 +999,11 @@ int main(void)
         T(test_shapefile_gbk),
         T(test_shapefile_options),
         T(test_shapefile_encoding_override),
+        T(test_undeclared_gbk),
+        T(test_undeclared_gbk_lookalike),
+        T(test_undeclared_utf8),
+        T(test_undeclared_neither),
+        T(test_undeclared_left_alone),
         T(test_geojson_lonlat),
         T(test_geojson_ids_nulls_3d),
         T(test_no_crs_and_fallback),
