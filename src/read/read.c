@@ -167,7 +167,8 @@ static GDALDatasetH open_vector(pc_ctx *ctx, const char *path,
  * first records tells which encoding it is in; the layer is then read in
  * that one, with a warning saying so. */
 
-#define SNIFF_RECORDS 10000 /* a huge file is judged by its first records */
+#define SNIFF_RECORDS 10000 /* a huge file is judged by its first records
+                               that hold text beyond ASCII */
 
 /* What utf8_class() finds besides validity. */
 enum { UTF8_MID = 1,  /* a character in U+0100-U+07FF */
@@ -291,8 +292,11 @@ static const char *sniff_encoding(GDALDatasetH ds, OGRLayerH lyr,
     OGR_L_SetIgnoredFields(lyr, no_geometry);
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
-    for (int k = 0; k < SNIFF_RECORDS && !(s.not_utf8 && s.not_gb) &&
-                    (f = OGR_L_GetNextFeature(lyr)) != NULL; k++) {
+    /* an ASCII start proves nothing: the Chinese names may come later,
+     * and unread they would reach the output as raw bytes */
+    for (long k = 0; (k < SNIFF_RECORDS || !s.nonascii) &&
+                     !(s.not_utf8 && s.not_gb) &&
+                     (f = OGR_L_GetNextFeature(lyr)) != NULL; k++) {
         for (int j = 0; j < nf; j++)
             if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, j)) == OFTString &&
                 OGR_F_IsFieldSetAndNotNull(f, j))

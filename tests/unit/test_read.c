@@ -571,6 +571,35 @@ static void test_undeclared_gbk_lookalike(void **state)
     free(shp);
 }
 
+/* Ten thousand ASCII records prove nothing: GBK text after them is still
+ * found and read as GBK, not passed on as raw bytes. */
+static void test_undeclared_gbk_late(void **state)
+{
+    struct fx *fx = *state;
+    enum { N = 10050 };
+    const char **names = malloc(N * sizeof *names);
+    const char **units = malloc(N * sizeof *units);
+    assert_non_null(names);
+    assert_non_null(units);
+    for (size_t i = 0; i < N; i++) {
+        names[i] = i == N - 1 ? "地块" : "A";
+        units[i] = "mu";
+    }
+    char *shp = write_shp_undeclared(fx, "gbk_late", "CP936", names, units, N);
+    static const unsigned char dikuai_gbk[] = {0xb5, 0xd8, 0xbf, 0xe9};
+    assert_true(dbf_holds(shp, dikuai_gbk, sizeof dikuai_gbk));
+    pc_layer *layer = read_ok(fx->ctx, shp, NULL);
+    assert_int_equal(layer->nfeatures, N);
+    assert_string_equal(layer->features[N - 1].values[field(layer, "name")].s,
+                        "地块");
+    assert_string_equal(layer->encoding, "GB18030");
+    assert_contains(only_warning(fx->ctx), "fid 10049 ('地块')");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+    free(names);
+    free(units);
+}
+
 /* UTF-8 text is read as UTF-8, with a warning that says so. */
 static void test_undeclared_utf8(void **state)
 {
@@ -1001,6 +1030,7 @@ int main(void)
         T(test_shapefile_encoding_override),
         T(test_undeclared_gbk),
         T(test_undeclared_gbk_lookalike),
+        T(test_undeclared_gbk_late),
         T(test_undeclared_utf8),
         T(test_undeclared_neither),
         T(test_undeclared_left_alone),
