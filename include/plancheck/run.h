@@ -34,7 +34,9 @@ typedef struct pc_run_layer {
     char *source;
     char *source_layer;
     char *source_crs;          /* authority code or name of the data's CRS */
-    int crs_from_plan;
+    int crs_from_plan;         /* the plan's crs: or assign_crs: was used */
+    char *encoding;            /* attribute encoding a Shapefile was read
+                                  in (declared or judged), or NULL */
     size_t features;
     double total_planar_m2, total_ellipsoidal_m2;
     size_t polygons;

@@ -47,6 +47,7 @@ static json_object *layers_json(const pc_run_result *r)
         add(o, "layer", jstr(l->source_layer));
         add(o, "source_crs", jstr(l->source_crs));
         add(o, "crs_from_plan", json_object_new_boolean(l->crs_from_plan));
+        add(o, "encoding", jstr(l->encoding));
         add(o, "features", jint((int64_t)l->features));
         add(o, "polygons", jint((int64_t)l->polygons));
         add(o, "total_planar_m2", jnum(l->total_planar_m2));

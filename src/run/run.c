@@ -63,6 +63,7 @@ void pc_run_result_clear(pc_ctx *ctx, pc_run_result *r)
         free(r->layers[i].source);
         free(r->layers[i].source_layer);
         free(r->layers[i].source_crs);
+        free(r->layers[i].encoding);
     }
     free(r->layers);
     for (size_t i = 0; r->data && i < r->nlayers; i++) {
@@ -213,6 +214,8 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     rl->source = pc_strdup(pl->source_as_written);
     rl->source_layer = pc_strdup(layer->source_layer);
     rl->features = layer->nfeatures;
+    if (layer->encoding && !(rl->encoding = pc_strdup(layer->encoding)))
+        return PC_OOM(ctx);
     if (!rl->id || !rl->source || !rl->source_layer)
         return PC_OOM(ctx);
     if (pl->assign_crs) {
@@ -360,10 +363,11 @@ static void build_meta(const pc_run_result *r, struct meta *m)
     for (size_t i = 0; i < r->nlayers; i++) {
         const pc_run_layer *l = &r->layers[i];
         meta_add(m, pc_aprintf("input.%s", l->id),
-                 pc_aprintf("%s | layer %s | CRS %s%s | %zu features",
+                 pc_aprintf("%s | layer %s | CRS %s%s%s%s | %zu features",
                             l->source, l->source_layer, l->source_crs,
                             l->crs_from_plan ? " (from plan)" : "",
-                            l->features));
+                            l->encoding ? " | encoding " : "",
+                            l->encoding ? l->encoding : "", l->features));
     }
 }
 

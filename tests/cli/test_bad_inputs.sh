@@ -231,6 +231,10 @@ rc=$?
   grep -qF 'read as GB18030, the superset of GBK (`encoding: GB18030` in layers.p silences this)' gbknocpg.err && ok ||
   bad "gbk without .cpg: stderr should be the one warning: $(cat gbknocpg.err)"
 grep -qF "('地块1') reads as GBK" outgbk.json && ok || bad "gbk without .cpg: the warning is not in the JSON report"
+# the encoding used is recorded: the report's layer and the output's metadata
+grep -qF '"encoding":"GB18030"' <(tr -d ' \n' <outgbk.json) && ok || bad "gbk without .cpg: no encoding GB18030 in the JSON report"
+sqlite3 out.gpkg "SELECT metadata FROM gpkg_metadata" 2>/dev/null | grep -qF "encoding GB18030" && ok ||
+  bad "gbk without .cpg: the output's metadata does not say encoding GB18030"
 n=$(sqlite3 out.gpkg "SELECT count(*) FROM (SELECT rule FROM findings UNION ALL SELECT rule FROM findings_points) WHERE rule LIKE 'area.%'" 2>/dev/null ||
     sqlite3 out.gpkg "SELECT count(*) FROM findings WHERE rule LIKE 'area.%'")
 [ "$n" = 0 ] && ok || bad "gbk without .cpg: $n area findings, expected none"
