@@ -144,6 +144,14 @@ fails 3 plan_in_gbk "gbk2.yaml:12: byte 0xB5: a plan file is UTF-8 text" gbk2.ya
 geojson lines.geojson "$(feature L1 1 亩 '{"type":"LineString","coordinates":[[580000,3093000],[580100,3093000]]}')"
 plan lines.yaml lines.geojson "{overlap: {layers: [p]}}"
 fails 3 lines_for_polygons "overlap needs polygons in layer 'p', which holds lines" lines.yaml
+# lines in a GeoPackage GEOMETRY column: the layer is of its features' kind
+printf 'code,WKT\nL1,"LINESTRING(580000 3093000,580100 3093000)"\n' >anylines.csv
+ogr2ogr -q -f GPKG anylines.gpkg anylines.csv -nln p -a_srs EPSG:4549 \
+  -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO
+rm anylines.csv
+plan anylines.yaml anylines.gpkg "{overlap: {layers: [p]}}"
+sed -i '/declared_area/d' anylines.yaml
+fails 3 lines_in_any_geometry_layer "overlap needs polygons in layer 'p', which holds lines (Unknown (any)" anylines.yaml
 
 # --- a CRS that contradicts the coordinates (4) -------------------------------
 sq() { # x y: a 100 m square at (x, y)
@@ -206,6 +214,263 @@ plan dupkey.yaml dupkey.geojson "{duplicate_keys: {layers: [p]}}"
 finds duplicate_keys key.duplicate dupkey.yaml
 plan zeroarea.yaml ring3.geojson "{area: {severity: error}}"
 finds declared_area_no_polygon area.declared zeroarea.yaml
+
+# runs <case> <plan> [plancheck args...]: the run goes on (exit 0 with
+# --fail-on never) without a word on stderr (unless warns=1: then in
+# <case>.err) and leaves the inputs as they were; out.gpkg stays for the
+# case's queries
+runs() {
+  local what=$1 p=$2; shift 2
+  rm -f out.gpkg
+  sums >before.sums
+  "$PC" run --fail-on never "$@" -o out.gpkg "$p" >/dev/null 2>"$what.err"
+  local got=$?
+  [ "$got" -eq 0 ] && ok || bad "$what: exit $got, expected 0: $(head -c 300 "$what.err")"
+  [ -n "${warns:-}" ] || [ ! -s "$what.err" ] && ok || bad "$what: stderr: $(head -c 300 "$what.err")"
+  sums >after.sums
+  cmp -s before.sums after.sums && ok || bad "$what: an input changed"
+}
+q() { sqlite3 -batch out.gpkg "$1"; }
+# allf: the findings of every geometry type, "rule key [key2]", sorted
+allf() {
+  local t
+  for t in findings findings_points findings_lines; do
+    [ "$(q "SELECT count(*) FROM sqlite_master WHERE name = '$t'")" = 1 ] &&
+      q "SELECT rule || ' ' || feature_key || ifnull(' ' || feature_key2, '') FROM $t"
+  done | LC_ALL=C sort
+}
+# same <case> <got> <expected>
+same() { [ "$2" = "$3" ] && ok || bad "$1: got [$2], expected [$3]"; }
+# areacheck <report.json>: the layer's compared/within/no figure/bad figure
+areacheck() {
+  python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))["layers"][0]["area_check"]
+print(c["compared"], c["within_tolerance"], c["no_figure"], c["bad_figure"])' "$1"
+}
+sq_at() { # x0: a 100 m square (15 亩) at x0
+  printf '[[[%s,3093000],[%s,3093000],[%s,3093100],[%s,3093100],[%s,3093000]]]' \
+    "$1" "$(($1 + 100))" "$(($1 + 100))" "$1" "$1"
+}
+
+# --- odd data GDAL reads its own way: the run goes on (0) --------------------
+# Repeated GeoJSON "id"s: GDAL keeps them as FIDs (a Shapefile or GeoPackage
+# cannot hold two features under one FID). Every feature is read and
+# checked; a warning names the FID, findings tell them apart by key.
+fidfeat() { # id code geometry
+  printf '{"type":"Feature","id":%s,"properties":{"code":%s,"area":15,"unit":"亩"},"geometry":%s}' \
+    "$1" "$2" "$3"
+}
+geojson dupfid.geojson "$(fidfeat 7 '"A"' "$(poly "$(sq_at 580000)")")" \
+  "$(fidfeat 7 '"B"' "$(poly "$(sq_at 580050)")")" \
+  "$(fidfeat 9 null "$(poly "$(sq_at 581000)")")" \
+  "$(fidfeat 9 null "$(poly "$(sq_at 581050)")")"
+plan dupfid.yaml dupfid.geojson "{validity: {layers: [p]}, overlap: {layers: [p]}}"
+warns=1 runs duplicate_fids dupfid.yaml
+same duplicate_fids "$(q "SELECT group_concat(src_fid || ':' || ifnull(code, '-'), ' ') FROM (SELECT * FROM p ORDER BY fid)")" \
+  "7:A 7:B 9:- 9:-"
+same duplicate_fids "$(allf)" "overlap A B
+overlap fid:9 fid:9"
+grep -qF "dupfid.geojson: layer 'dupfid': 2 features repeat the FID of another (FID 7, ...)" duplicate_fids.err &&
+  [ "$(wc -l <duplicate_fids.err)" -eq 1 ] && ok || bad "duplicate_fids: warning: $(cat duplicate_fids.err)"
+
+# A UTF-8 byte order mark changes nothing.
+geojson nobom.geojson "$(feature 地块1 15 亩 "$(poly "$SQ")")" \
+  "$(feature 地块2 1 亩 "$(poly "$(sq_at 580050)")")" \
+  "$(feature 地块3 15 亩 "$(poly '[[[581000,3093000],[581100,3093100],[581100,3093000],[581000,3093100],[581000,3093000]]]')")"
+{ printf '\357\273\277'; cat nobom.geojson; } >bom.geojson
+for f in nobom bom; do
+  plan $f.yaml $f.geojson "{validity: {layers: [p]}, overlap: {layers: [p]}, area: {severity: error}}"
+  runs utf8_$f $f.yaml
+  allf >$f.found
+  q "SELECT code || ' ' || area_planar_m2 FROM p ORDER BY fid" >>$f.found
+done
+[ "$(grep -c . nobom.found)" -eq 7 ] && cmp -s nobom.found bom.found && ok ||
+  bad "utf8_bom: the findings differ: $(diff nobom.found bom.found | head -c 300)"
+
+# Mixed JSON types in one property: GDAL makes the field text; a number
+# as text counts (约: approximate), anything else is area.value, null and
+# "" are no figure. The key 2 and the key "2" are one key.
+i=0 mixed=()
+for a in 15 '"15"' '"15亩"' '"约15"' true null '[]' '""' '" 15 "' '"1.5e1"' '"15.0"' '{}'; do
+  i=$((i + 1))
+  key=$([ $((i % 2)) -eq 0 ] && echo $i || echo "\"K$i\"")
+  mixed+=("$(printf '{"type":"Feature","properties":{"code":%s,"area":%s,"unit":"亩"},"geometry":%s}' \
+    "$key" "$a" "$(poly "$(sq_at $((580000 + 200 * i)))")")")
+done
+mixed+=("$(feature 2 15 亩 "$(poly "$(sq_at 583000)")")")
+geojson mixed.geojson "${mixed[@]}"
+plan mixed.yaml mixed.geojson "{area: {severity: error}, duplicate_keys: {layers: [p]}}"
+runs mixed_types mixed.yaml --report out.mixed.json
+same mixed_types "$(q "SELECT group_concat(type, ' ') FROM pragma_table_info('p') WHERE name IN ('code', 'area')")" "TEXT TEXT"
+same mixed_types "$(allf)" "area.value 12
+area.value K3
+area.value K5
+area.value K7
+key.duplicate 2 2"
+same mixed_types "$(areacheck out.mixed.json)" "7 7 2 4"
+
+# An empty string is no figure; the feature is checked all the same.
+geojson emptystr.geojson "$(feature E '""' 亩 "$(poly "$SQ")")" \
+  "$(feature F 15 亩 "$(poly "$(sq_at 580050)")")"
+plan emptystr.yaml emptystr.geojson "{overlap: {layers: [p]}, area: {severity: error}}"
+runs empty_string_area emptystr.yaml --report out.emptystr.json
+same empty_string_area "$(allf)" "overlap E F"
+same empty_string_area "$(areacheck out.emptystr.json)" "1 1 1 0"
+
+# Z/M and curves (a GeoPackage of any geometry): read as 2D, arcs as
+# chords of 0.5 degrees, the layer written as 2D multipolygons with its
+# areas. A circle of radius 100 m and a half disc within 0.01 % of their
+# areas (GDAL's default 4-degree chords: 0.08 % short).
+cat >curves.csv <<'CSV'
+code,area,unit,WKT
+C1,31415.93,m2,"CURVEPOLYGON(CIRCULARSTRING(580000 3093000,580200 3093000,580000 3093000))"
+C2,15707.96,m2,"MULTISURFACE(CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING(581000 3093000,581100 3093100,581200 3093000),(581200 3093000,581000 3093000))))"
+Z1,15,亩,"POLYGON Z((582000 3093000 5,582100 3093000 5,582100 3093100 6,582000 3093100 7,582000 3093000 5))"
+M1,15,亩,"POLYGON M((583000 3093000 1,583100 3093000 2,583100 3093100 3,583000 3093100 4,583000 3093000 1))"
+ZM1,15,亩,"POLYGON ZM((584000 3093000 5 1,584100 3093000 5 2,584100 3093100 6 3,584000 3093100 7 4,584000 3093000 5 1))"
+CSV
+ogr2ogr -q -f GPKG curves.gpkg curves.csv -nln p -a_srs EPSG:4549 \
+  -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO
+rm curves.csv
+same zm_curves "$(sqlite3 curves.gpkg "SELECT geometry_type_name || z || m FROM gpkg_geometry_columns")" GEOMETRY22
+plan curves.yaml curves.gpkg "{validity: {layers: [p]}, overlap: {layers: [p]}, area: {severity: error}}"
+runs zm_curves curves.yaml
+same zm_curves "$(allf)" ""
+same zm_curves "$(q "SELECT geometry_type_name || z || m FROM gpkg_geometry_columns WHERE table_name = 'p'")" MULTIPOLYGON00
+same zm_curves "$(spatialite -batch out.gpkg "SELECT group_concat(DISTINCT ST_GeometryType(GeomFromGPB(geom))) FROM p" 2>/dev/null)" MULTIPOLYGON
+same zm_curves "$(q "SELECT group_concat(code, ' ') FROM p WHERE
+    code = 'C1' AND abs(area_planar_m2 / (pi() * 1e4) - 1) < 1e-4 OR
+    code = 'C2' AND abs(area_planar_m2 / (pi() * 5e3) - 1) < 1e-4 OR
+    code LIKE '%1' AND code NOT LIKE 'C%' AND area_planar_m2 = 1e4")" "C1 C2 Z1 M1 ZM1"
+same zm_curves "$(spatialite -batch curves.gpkg "SELECT group_concat(ST_Area(GeomFromGPB(geom)), ' ') FROM p WHERE code NOT LIKE 'C%'" 2>/dev/null)" \
+  "10000.0 10000.0 10000.0"
+# the same with Polygon and MultiPolygon in one GeoJSON (GDAL: "Unknown")
+geojson pm.geojson "$(feature P 15 亩 "$(poly "$SQ")")" \
+  "$(feature M 15 亩 '{"type":"MultiPolygon","coordinates":['"$(sq_at 581000)"']}')"
+plan pm.yaml pm.geojson
+runs polygon_and_multipolygon pm.yaml
+same polygon_and_multipolygon "$(q "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = 'p';
+  SELECT group_concat(code || ' ' || area_planar_m2, ', ') FROM p")" "MULTIPOLYGON
+P 10000.0, M 10000.0"
+
+# Empty geometries: POLYGON EMPTY in a GeoPackage is validity.empty;
+# GeoJSON "coordinates": [] is read by GDAL as a NULL geometry.
+printf 'code,area,unit,WKT\nE,15,亩,POLYGON EMPTY\nOK,15,亩,"POLYGON((580000 3093000,580100 3093000,580100 3093100,580000 3093100,580000 3093000))"\n' >empty.csv
+ogr2ogr -q -f GPKG emptygeom.gpkg empty.csv -nln p -a_srs EPSG:4549 -nlt POLYGON \
+  -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO
+rm empty.csv
+same empty_geometry "$(ogrinfo -q -al emptygeom.gpkg | grep -c 'POLYGON EMPTY')" 1
+plan emptygeom.yaml emptygeom.gpkg "{validity: {layers: [p]}, overlap: {layers: [p]}}"
+runs empty_geometry emptygeom.yaml
+same empty_geometry "$(allf)" "area.geometry E
+validity.empty E"
+geojson emptycoords.geojson "$(feature E 15 亩 '{"type":"Polygon","coordinates":[]}')" \
+  "$(feature OK 15 亩 "$(poly "$SQ")")"
+plan emptycoords.yaml emptycoords.geojson
+runs empty_coordinates emptycoords.yaml
+same empty_coordinates "$(allf)" "area.geometry E
+validity.null E"
+
+# A layer with fields and no feature: the run goes on with none.
+ogr2ogr -q -f GPKG nofeatures.gpkg good.geojson -nln p -where "code = 'none'"
+same empty_layer "$(ogrinfo -so -al nofeatures.gpkg | grep -c 'Feature Count: 0')" 1
+plan nofeatures.yaml nofeatures.gpkg "{validity: {layers: [p]}, overlap: {layers: [p]}}"
+runs empty_layer nofeatures.yaml --report out.nofeatures.json
+same empty_layer "$(q "SELECT count(*) FROM p; SELECT group_concat(name, ' ') FROM pragma_table_info('p')")" "0
+fid geom src_fid code area unit area_planar_m2 area_ellipsoidal_m2"
+same empty_layer "$(allf)" ""
+same empty_layer "$(areacheck out.nofeatures.json)" "0 0 0 0"
+rm -f out.gpkg
+
+# --- a polygon of a million vertices (0) --------------------------------------
+# A regular polygon of 10^6 vertices (radius 500 m, one every 3 mm), a
+# square across its edge and a bow tie: GeoJSON would take ogr2ogr seconds
+# and 600 MB, so the polygon is written into GDAL's GeoPackage directly.
+geojson big.geojson "$(feature SQ 15 亩 "$(poly '[[[580450,3092950],[580550,3092950],[580550,3093050],[580450,3093050],[580450,3092950]]]')")" \
+  "$(feature BOW 15 亩 "$(poly '[[[581000,3093000],[581100,3093100],[581100,3093000],[581000,3093100],[581000,3093000]]]')")"
+ogr2ogr -q -f GPKG -lco SPATIAL_INDEX=NO big.gpkg big.geojson -nln p
+rm big.geojson
+python3 - big.gpkg 1000000 <<'PY'
+import math, sqlite3, struct, sys
+from array import array
+path, n = sys.argv[1], int(sys.argv[2])
+xy = array('d')
+for i in range(n + 1):
+    a = 2 * math.pi * (i % n) / n
+    xy.append(580000 + 500 * math.cos(a))
+    xy.append(3093000 + 500 * math.sin(a))
+if sys.byteorder != 'little':
+    xy.byteswap()
+env = (min(xy[0::2]), max(xy[0::2]), min(xy[1::2]), max(xy[1::2]))
+db = sqlite3.connect(path)
+srs = db.execute("SELECT srs_id FROM gpkg_geometry_columns").fetchone()[0]
+# GeoPackage binary: "GP", version 0, flags (little-endian, XY envelope),
+# SRS id, envelope, then the WKB polygon
+blob = (b'GP\x00\x03' + struct.pack('<i4d', srs, *env) +
+        struct.pack('<BIII', 1, 3, 1, n + 1) + xy.tobytes())
+db.execute("INSERT INTO p (geom, code, area, unit) VALUES (?, 'BIG', 1178, '亩')", (blob,))
+db.execute("UPDATE gpkg_contents SET min_x = min(min_x, ?), max_x = max(max_x, ?), "
+           "min_y = min(min_y, ?), max_y = max(max_y, ?)", env)
+db.commit()
+PY
+# the same with two vertices swapped halfway round: a self-intersection
+cp big.gpkg bigbad.gpkg
+python3 - bigbad.gpkg 500000 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+k = int(sys.argv[2])
+b = bytearray(db.execute("SELECT geom FROM p WHERE code = 'BIG'").fetchone()[0])
+at = 8 + 32 + 13 + 16 * k   # header, envelope, WKB polygon head; vertex k
+b[at:at + 32] = b[at + 16:at + 32] + b[at:at + 16]
+db.execute("UPDATE p SET geom = ? WHERE code = 'BIG'", (bytes(b),))
+db.commit()
+PY
+spl() { spatialite -bail -batch :memory: "ATTACH 'big.gpkg' AS d; ATTACH 'out.gpkg' AS o; $1" 2>/dev/null | grep -v '^$'; }
+plan big.yaml big.gpkg "{validity: {layers: [p]}, overlap: {layers: [p]}}"
+runs million_vertices big.yaml
+same million_vertices "$(allf)" "area.declared BOW
+overlap BIG SQ
+validity.invalid BOW"
+# every vertex kept, the area SpatiaLite's, the overlap SpatiaLite's
+same million_vertices "$(spl "SELECT ST_NPoints(GeomFromGPB(a.geom)) || ' ' || ST_NPoints(GeomFromGPB(b.geom)) || ' ' ||
+    (abs(b.area_planar_m2 / ST_Area(GeomFromGPB(a.geom)) - 1) < 1e-6)
+  FROM d.p a JOIN o.p b ON b.src_fid = a.fid WHERE a.code = 'BIG'")" "1000001 1000001 1"
+same million_vertices "$(spl "SELECT abs(f.measured_m2 / ST_Area(ST_Intersection(GeomFromGPB(a.geom), GeomFromGPB(b.geom))) - 1) < 1e-6
+  FROM d.p a, d.p b, o.findings f WHERE a.code = 'BIG' AND b.code = 'SQ' AND f.rule = 'overlap'")" 1
+plan bigbad.yaml bigbad.gpkg "{validity: {layers: [p]}}"
+runs million_vertices_invalid bigbad.yaml --findings-only
+same million_vertices_invalid "$(allf)" "area.declared BOW
+validity.invalid BIG
+validity.invalid BOW"
+rm -f out.gpkg big.gpkg bigbad.gpkg
+
+# --- plan files with errors; paths relative to the plan file (3) -------------
+plan plan_syntax.yaml good.gpkg "{validity: {layers: [p}}"
+fails 3 plan_syntax "plan_syntax.yaml:5: YAML syntax error" plan_syntax.yaml
+plan plan_unknown_key.yaml good.gpkg "" "    colour: red"
+fails 3 plan_unknown_key "plan_unknown_key.yaml:11: unknown key 'colour' in layers.p" plan_unknown_key.yaml
+plan plan_wrong_type.yaml good.gpkg
+sed -i 's/    key: code/    key: [code]/' plan_wrong_type.yaml
+fails 3 plan_wrong_type "plan_wrong_type.yaml:9: key must be a single value" plan_wrong_type.yaml
+plan plan_not_a_number.yaml good.gpkg "" "threads: many"
+fails 3 plan_not_a_number "plan_not_a_number.yaml:11: threads: 'many' is not a non-negative number" plan_not_a_number.yaml
+printf 'plancheck: 1\nname: x\ncrs: EPSG:4549\nrules: {validity: {layers: [p]}}\n' >plan_no_layers.yaml
+fails 3 plan_no_layers "plan_no_layers.yaml:1: missing \`layers:\`" plan_no_layers.yaml
+plan plan_cycle.yaml good.gpkg "" "figures:
+  layer: p
+  zones:
+    A: {children: [B]}
+    B: {children: [A]}"
+fails 3 plan_cycle "plan_cycle.yaml:15: figures.zones: 'A' is its own ancestor through \`children\`" plan_cycle.yaml
+# a source is found beside the plan, whatever the working directory
+mkdir sub
+cp good.gpkg sub/data.gpkg
+plan sub/plan.yaml data.gpkg
+plan sub/missing.yaml nodata.gpkg
+runs plan_relative_path sub/plan.yaml
+same plan_relative_path "$(q "SELECT count(*) FROM p")" 1
+rm -f out.gpkg
+fails 3 plan_missing_source "sub/nodata.gpkg: No such file or directory" sub/missing.yaml
 
 # --- a Shapefile with GBK attributes and no .cpg ---
 # As ArcGIS often leaves them: GBK text, no .cpg, language driver byte 0.

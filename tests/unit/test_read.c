@@ -831,7 +831,8 @@ static void test_gpkg_layers(void **state)
 }
 
 /* Curves are linearised: a circle of radius 10 m becomes a polygon of
- * area close to 100 pi. */
+ * area close to 100 pi (within 0.01 %: GDAL's default 4-degree chords
+ * would lose 0.08 %). */
 static void test_curves_linearised(void **state)
 {
     struct fx *fx = *state;
@@ -849,7 +850,7 @@ static void test_curves_linearised(void **state)
     assert_int_equal(GEOSGeomTypeId_r(h, g), GEOS_POLYGON);
     double a;
     assert_int_equal(GEOSArea_r(h, g, &a), 1);
-    assert_rel(a, 100 * M_PI, 1e-2);
+    assert_rel(a, 100 * M_PI, 1e-4);
     pc_layer_free(fx->ctx, layer);
 }
 
