@@ -93,9 +93,21 @@ static pc_status check_one(pc_ctx *ctx, const pc_layer *layer, size_t i,
     fd.unit = (char *)unit_text;
     if (!fig.ok) {
         stats->bad_figure++;
-        snprintf(msg, sizeof msg, "declared area '%s' in field %s is not a "
-                 "finite non-negative number", fig.text ? fig.text : "",
-                 d->value_field);
+        double v;
+        int approx;
+        char rest[64];
+        if (fig.text &&
+            pc_figure_parse(fig.text, &v, &approx, rest, sizeof rest) == 0 &&
+            v >= 0 && rest[0])
+            /* "15亩": the unit typed into the figure */
+            snprintf(msg, sizeof msg, "declared area '%s' in field %s is a "
+                     "number followed by '%s': the field holds the figure "
+                     "alone; the unit goes in the unit field or the plan's "
+                     "`unit:`", fig.text, d->value_field, rest);
+        else
+            snprintf(msg, sizeof msg, "declared area '%s' in field %s is not a "
+                     "finite non-negative number", fig.text ? fig.text : "",
+                     d->value_field);
         fd.message = msg;
         fd.geom = clone_geom(ctx, f);
         return pc_findings_add(ctx, out, &fd);

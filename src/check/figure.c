@@ -44,7 +44,8 @@ void pc_figure_read(const pc_layer *layer, const pc_feature *f, int vi,
     int text = layer->fields[vi].type == PC_FIELD_TEXT;
     memset(fig, 0, offsetof(pc_figure, buf));
     fig->text = text && !v->is_null ? v->s : NULL;
-    if (v->is_null || (text && !*v->s)) {
+    if (v->is_null || (text && !v->s[strspn(v->s, " \t")])) {
+        /* empty or blank text is no figure, as NULL is */
         fig->is_null = 1;
         return;
     }

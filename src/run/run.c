@@ -207,7 +207,8 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     double t0 = pc_now_s();
     pc_status st = pc_read_layer(ctx, pl->source, &ro, &layer);
     if (st != PC_OK)
-        return st;
+        return pc_error_prefix(ctx, st, "%s:%d: layers.%s", plan->path,
+                               pl->line, pl->id);
     pc_stage_time("read", pl->id, &t0);
     *layer_out = layer;
     rl->id = pc_strdup(pl->id);

@@ -264,7 +264,9 @@ static pc_status write_input_layer(struct writer *w, const pc_out_layer *ol)
         static const OGRFieldType types[] = {OFTInteger64, OFTReal, OFTString};
         ok = add_field(lyr, layer->fields[j].name, types[layer->fields[j].type]);
     }
-    int with_areas = ol->areas && layer->geom_class == PC_GEOM_POLYGON;
+    /* a layer of mixed types keeps its polygons' areas too */
+    int with_areas = ol->areas && (layer->geom_class == PC_GEOM_POLYGON ||
+                                   ol->areas->n_polygons > 0);
     if (ok && with_areas)
         ok = add_field(lyr, "area_planar_m2", OFTReal) &&
              add_field(lyr, "area_ellipsoidal_m2", OFTReal);

@@ -308,14 +308,28 @@ area.value K5
 area.value K7
 key.duplicate 2 2"
 same mixed_types "$(areacheck out.mixed.json)" "7 7 2 4"
+# a unit typed into the figure is named as such
+same mixed_types "$(q "SELECT message FROM findings WHERE feature_key = 'K3'")" \
+  "declared area '15亩' in field area is a number followed by '亩': the field holds the figure alone; the unit goes in the unit field or the plan's \`unit:\`"
 
-# An empty string is no figure; the feature is checked all the same.
+# An empty or blank string is no figure; the feature is checked all the same.
 geojson emptystr.geojson "$(feature E '""' 亩 "$(poly "$SQ")")" \
-  "$(feature F 15 亩 "$(poly "$(sq_at 580050)")")"
+  "$(feature F 15 亩 "$(poly "$(sq_at 580050)")")" \
+  "$(feature G '"  "' 亩 "$(poly "$(sq_at 581000)")")"
 plan emptystr.yaml emptystr.geojson "{overlap: {layers: [p]}, area: {severity: error}}"
 runs empty_string_area emptystr.yaml --report out.emptystr.json
 same empty_string_area "$(allf)" "overlap E F"
-same empty_string_area "$(areacheck out.emptystr.json)" "1 1 1 0"
+same empty_string_area "$(areacheck out.emptystr.json)" "1 1 2 0"
+
+# Polygons with a stray point: the layer is of mixed types, and its
+# polygons' areas are written all the same (SpatiaLite's for the square).
+geojson straypoint.geojson "$(feature S 15 亩 "$(poly "$SQ")")" \
+  "$(feature T 1 亩 '{"type":"Point","coordinates":[581000,3093000]}')"
+plan straypoint.yaml straypoint.geojson "{validity: {layers: [p]}}"
+runs stray_point straypoint.yaml
+same stray_point "$(allf)" "area.geometry T
+validity.not_polygon T"
+same stray_point "$(sqlite3 out.gpkg "SELECT load_extension('mod_spatialite'); SELECT code || ' ' || round(area_planar_m2, 6) || ' ' || round(ST_Area(GeomFromGPB(geom)), 6) || ' ' || ifnull(area_ellipsoidal_m2, 'null') FROM p WHERE code = 'S'" 2>&1 | tail -1 | cut -d' ' -f1-3)" "S 10000.0 10000.0"
 
 # Z/M and curves (a GeoPackage of any geometry): read as 2D, arcs as
 # chords of 0.5 degrees, the layer written as 2D multipolygons with its
@@ -470,7 +484,7 @@ plan sub/missing.yaml nodata.gpkg
 runs plan_relative_path sub/plan.yaml
 same plan_relative_path "$(q "SELECT count(*) FROM p")" 1
 rm -f out.gpkg
-fails 3 plan_missing_source "sub/nodata.gpkg: No such file or directory" sub/missing.yaml
+fails 3 plan_missing_source "sub/missing.yaml:7: layers.p: sub/nodata.gpkg: No such file or directory" sub/missing.yaml
 
 # --- a Shapefile with GBK attributes and no .cpg ---
 # As ArcGIS often leaves them: GBK text, no .cpg, language driver byte 0.
