@@ -273,13 +273,39 @@ static PJ *to_lonlat(pc_ctx *ctx, const pc_crs *crs)
     return op;
 }
 
-/* A feature's box; a geometry whose box GEOS cannot give, or with a NaN in
- * it, gets a box of NaN, which never converts. */
-static void feature_box(GEOSContextHandle_t h, const GEOSGeometry *g,
-                        double b[4])
+/* 1 when every coordinate of `g` is a finite number. GEOS leaves NaN out
+ * of a geometry's envelope, so a box check alone would let one through. */
+static int coords_finite(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
-    if (!pc_geom_bbox(h, g, b))
-        b[0] = b[1] = b[2] = b[3] = NAN;
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        if (!coords_finite(h, GEOSGetExteriorRing_r(h, g)))
+            return 0;
+        int n = GEOSGetNumInteriorRings_r(h, g);
+        for (int k = 0; k < n; k++)
+            if (!coords_finite(h, GEOSGetInteriorRingN_r(h, g, k)))
+                return 0;
+        return 1;
+    }
+    if (type == GEOS_POINT || type == GEOS_LINESTRING ||
+        type == GEOS_LINEARRING) {
+        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, g);
+        unsigned int n = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n))
+            return 0;
+        for (unsigned int k = 0; k < n; k++) {
+            double x, y;
+            if (!GEOSCoordSeq_getXY_r(h, seq, k, &x, &y) || !isfinite(x) ||
+                !isfinite(y))
+                return 0;
+        }
+        return 1;
+    }
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int k = 0; k < n; k++)
+        if (!coords_finite(h, GEOSGetGeometryN_r(h, g, k)))
+            return 0;
+    return 1;
 }
 
 pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
@@ -293,67 +319,66 @@ pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
     if (!op)
         return pc_error(ctx, PC_ERR_CRS, "%s: %s has no longitude/latitude "
                         "to check coordinates against", what, layer->crs->name);
+    const char *code = layer->crs->auth[0] ? layer->crs->auth
+                                           : layer->crs->name;
     double bad[2];
-    /* the common case: the whole layer converts */
-    if (layer->has_extent && box_converts(op, layer->extent, bad)) {
-        int finite = 1;
-        for (int k = 0; k < 4; k++)
-            finite &= isfinite(layer->extent[k]) != 0;
-        if (finite) {
-            proj_destroy(op);
-            return PC_OK;
-        }
-    }
-    size_t with_geom = 0, failed = 0;
-    unsigned char *fails = calloc(layer->nfeatures ? layer->nfeatures : 1, 1);
-    double (*where)[2] = malloc((layer->nfeatures ? layer->nfeatures : 1) *
-                                sizeof *where);
-    if (!fails || !where) {
-        free(fails);
-        free(where);
-        proj_destroy(op);
-        return PC_OOM(ctx);
-    }
-    for (size_t i = 0; i < layer->nfeatures; i++) {
+    /* the common case: the whole layer's box converts, and only NaN and
+     * infinity, which boxes leave out, remain to be looked for */
+    int boxes = !(layer->has_extent && box_converts(op, layer->extent, bad));
+    size_t n = layer->nfeatures, with_geom = 0, failed = 0, first = 0;
+    char **why = NULL;
+    pc_status st = PC_OK;
+    for (size_t i = 0; i < n && st == PC_OK; i++) {
         const GEOSGeometry *g = layer->features[i].geom;
         if (!g || GEOSisEmpty_r(h, g) != 0)
             continue;
         with_geom++;
-        double b[4];
-        feature_box(h, g, b);
-        if (!box_converts(op, b, where[i])) {
-            fails[i] = 1;
-            failed++;
+        double b[4], at[2];
+        char *w = NULL;
+        if (!coords_finite(h, g)) {
+            w = pc_aprintf("coordinates that are not finite numbers (NaN or "
+                           "infinity) cannot be placed in %s", code);
+        } else if (boxes) {
+            if (!pc_geom_bbox(h, g, b))
+                continue;
+            if (box_converts(op, b, at))
+                continue;
+            w = pc_aprintf("coordinates outside %s: (%.6g, %.6g) does not "
+                           "convert to longitude/latitude", code, at[0], at[1]);
+        } else {
+            continue;
         }
+        if (!why && !(why = calloc(n, sizeof *why))) {
+            free(w);
+            st = PC_OOM(ctx);
+            break;
+        }
+        if (!w) {
+            st = PC_OOM(ctx);
+            break;
+        }
+        if (!failed++)
+            first = i;
+        why[i] = w;
     }
     proj_destroy(op);
-    pc_status st = PC_OK;
-    if (failed && failed == with_geom) {
+    if (st == PC_OK && failed && failed == with_geom) {
         /* every feature: the declared CRS is what is wrong */
-        if (layer->has_extent &&
+        if (!layer->has_extent ||
             (st = pc_crs_check_extent(ctx, layer->crs, layer->extent, what)) ==
                 PC_OK)
-            st = pc_error(ctx, PC_ERR_CRS, "%s: no feature's coordinates "
-                          "convert to longitude/latitude in the declared CRS "
-                          "%s (first: %.6g, %.6g)", what,
-                          layer->crs->auth[0] ? layer->crs->auth
-                                              : layer->crs->name,
-                          where[0][0], where[0][1]);
-        if (st == PC_OK) /* no extent: a NaN everywhere */
-            st = pc_error(ctx, PC_ERR_CRS, "%s: no feature has finite "
-                          "coordinates", what);
+            st = pc_error(ctx, PC_ERR_CRS, "%s: no feature can be placed: "
+                          "fid %lld: %s", what,
+                          (long long)layer->features[first].fid, why[first]);
     }
-    for (size_t i = 0; st == PC_OK && failed && i < layer->nfeatures; i++)
-        if (fails[i])
-            st = drop_geometry(
-                ctx, &layer->features[i],
-                pc_aprintf("coordinates outside %s: (%.6g, %.6g) does not "
-                           "convert to longitude/latitude",
-                           layer->crs->auth[0] ? layer->crs->auth
-                                               : layer->crs->name,
-                           where[i][0], where[i][1]));
-    free(fails);
-    free(where);
+    for (size_t i = 0; why && i < n; i++) {
+        if (why[i] && st == PC_OK) {
+            st = drop_geometry(ctx, &layer->features[i], why[i]);
+            why[i] = NULL;
+        }
+        free(why[i]);
+    }
+    free(why);
     if (st == PC_OK && failed) {
         *dropped = failed;
         pc_layer_update_extent(ctx, layer);

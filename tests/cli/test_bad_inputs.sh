@@ -177,14 +177,17 @@ x=$(sqlite3 assigned.gpkg "SELECT round(min_x) FROM gpkg_contents WHERE table_na
 rm -f assigned.gpkg
 
 # --- coordinates no CRS can hold: a finding, and the run goes on (2) ---------
+# a huge easting, a huge northing (its inverse projection is finite
+# nonsense), a NaN (GDAL's GeoJSON reader takes the literal)
 geojson huge.geojson "$(feature OK 15 亩 "$(sq 580000 3093000)")" \
   "$(feature E 15 亩 "$(poly '[[[1e300,3093000],[1.1e300,3093000],[1.1e300,3093100],[1e300,3093000]]]')")" \
-  "$(feature N 15 亩 "$(poly '[[[580000,1e300],[580100,1e300],[580100,1.1e300],[580000,1e300]]]')")"
+  "$(feature N 15 亩 "$(poly '[[[580000,1e300],[580100,1e300],[580100,1.1e300],[580000,1e300]]]')")" \
+  "$(feature NAN 15 亩 "$(poly '[[[581000,3093000],[NaN,3093000],[581100,3093100],[581000,3093000]]]')")"
 plan huge.yaml huge.geojson "{validity: {layers: [p]}, overlap: {layers: [p]}}"
 finds extreme_coordinates crs.outside huge.yaml
 "$PC" run -q --fail-on never -o huge.gpkg huge.yaml 2>/dev/null
 got=$(sqlite3 huge.gpkg "SELECT group_concat(feature_key || ':' || rule, ' ') FROM (SELECT * FROM findings ORDER BY feature_key, rule)" 2>&1)
-[ "$got" = "E:area.geometry E:crs.outside N:area.geometry N:crs.outside" ] && ok ||
+[ "$got" = "E:area.geometry E:crs.outside N:area.geometry N:crs.outside NAN:area.geometry NAN:crs.outside" ] && ok ||
   bad "extreme coordinates: findings '$got'"
 rm -f huge.gpkg
 

@@ -500,6 +500,29 @@ static void test_screen(void **state)
     assert_near(layer->extent[2], 581100, 1e-6);
     pc_layer_free(ctx, layer);
 
+    /* a NaN vertex, which GEOS leaves out of the envelope: the layer's box
+     * converts, the feature is dropped all the same */
+    const double fine2[] = {580000, 3093000, 581000, 3093000};
+    layer = square_layer(ctx, "EPSG:4549", fine2, 2);
+    GEOSContextHandle_t h = pc_ctx_geos(ctx);
+    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(h, 4, 2);
+    const double ring[4][2] = {{581000, 3093000}, {NAN, 3093000},
+                               {581100, 3093100}, {581000, 3093000}};
+    for (unsigned k = 0; k < 4; k++)
+        GEOSCoordSeq_setXY_r(h, seq, k, ring[k][0], ring[k][1]);
+    GEOSGeom_destroy_r(h, layer->features[1].geom);
+    layer->features[1].geom = GEOSGeom_createPolygon_r(
+        h, GEOSGeom_createLinearRing_r(h, seq), NULL, 0);
+    assert_non_null(layer->features[1].geom);
+    pc_layer_update_extent(ctx, layer);
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "layer 地块", &dropped),
+                     PC_OK);
+    assert_int_equal(dropped, 1);
+    assert_non_null(layer->features[0].geom);
+    assert_null(layer->features[1].geom);
+    assert_contains(layer->features[1].geom_error, "NaN");
+    pc_layer_free(ctx, layer);
+
     /* every feature zone-prefixed: the CRS is wrong, not the data */
     const double prefixed[] = {40580000, 3093000, 40581000, 3093000};
     layer = square_layer(ctx, "EPSG:4549", prefixed, 2);
