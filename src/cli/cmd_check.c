@@ -36,6 +36,9 @@ static const char check_help[] =
     "      --key2 FIELD      feature key of <source2>\n"
     "      --crs CRS         projected working CRS (default: <source>'s own);\n"
     "                        also assumed for layers without a CRS\n"
+    "      --assign-crs CRS  the sources' CRS, replacing the one they declare\n"
+    "                        (a wrong label, e.g. zone-prefixed eastings\n"
+    "                        labelled EPSG:4549)\n"
     "      --method M        ellipsoidal (default) or planar areas\n"
     "      --min-area M2     overlap/gap area above which it is reported\n"
     "                        (default 0.01)\n"
@@ -104,14 +107,17 @@ static char *id_from_path(const char *path, const char *layer)
 }
 
 static int add_layer(pc_plan *plan, const char *path, const char *layer,
-                     const char *key, const char *crs)
+                     const char *key, const char *crs, const char *assign)
 {
     pc_plan_layer *l = &plan->layers[plan->nlayers++];
     l->source = strdup(path);
     l->source_as_written = strdup(path);
     l->layer = layer ? strdup(layer) : NULL;
     l->key_field = key ? strdup(key) : NULL;
+    if (assign)
+        crs = NULL; /* the assigned CRS replaces any */
     l->crs = crs ? strdup(crs) : NULL;
+    l->assign_crs = assign ? strdup(assign) : NULL;
     l->id = id_from_path(path, layer);
     l->tol = plan->tol;
     if (plan->nlayers == 2 && l->id && !strcmp(l->id, plan->layers[0].id)) {
@@ -122,7 +128,8 @@ static int add_layer(pc_plan *plan, const char *path, const char *layer,
         l->id = id;
     }
     return l->source && l->source_as_written && l->id &&
-           (!layer || l->layer) && (!key || l->key_field) && (!crs || l->crs);
+           (!layer || l->layer) && (!key || l->key_field) && (!crs || l->crs) &&
+           (!assign || l->assign_crs);
 }
 
 int pc_cmd_check(int argc, char **argv)
@@ -130,7 +137,7 @@ int pc_cmd_check(int argc, char **argv)
     enum { O_LAYER2 = 1000, O_KEY, O_KEY2, O_CRS, O_METHOD, O_MIN_AREA,
            O_MAX_AREA, O_MAX_WIDTH, O_MIN_WIDTH, O_MIN_THIN, O_TOL, O_REF,
            O_SELFTOUCH, O_REPAIR, O_SEVERITY, O_THREADS, O_OVERWRITE,
-           O_FAIL_ON, O_JSON, O_VERSION, O_FINDINGS_ONLY, O_REPORT, O_JUNIT };
+           O_FAIL_ON, O_JSON, O_VERSION, O_FINDINGS_ONLY, O_REPORT, O_JUNIT, O_ASSIGN_CRS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"layer", required_argument, NULL, 'l'},
@@ -138,6 +145,7 @@ int pc_cmd_check(int argc, char **argv)
         {"key", required_argument, NULL, O_KEY},
         {"key2", required_argument, NULL, O_KEY2},
         {"crs", required_argument, NULL, O_CRS},
+        {"assign-crs", required_argument, NULL, O_ASSIGN_CRS},
         {"method", required_argument, NULL, O_METHOD},
         {"min-area", required_argument, NULL, O_MIN_AREA},
         {"max-area", required_argument, NULL, O_MAX_AREA},
@@ -177,7 +185,7 @@ int pc_cmd_check(int argc, char **argv)
     if (ri < 0)
         return pc_cli_usage("check ", "unknown rule '%s'", argv[1]);
     const char *layer = NULL, *layer2 = NULL, *key = NULL, *key2 = NULL,
-               *crs = NULL, *ref = NULL;
+               *crs = NULL, *assign = NULL, *ref = NULL;
     pc_run_opts opts;
     memset(&opts, 0, sizeof opts);
     pc_plan_rule rule;
@@ -203,6 +211,7 @@ int pc_cmd_check(int argc, char **argv)
         case O_KEY: key = optarg; break;
         case O_KEY2: key2 = optarg; break;
         case O_CRS: crs = optarg; break;
+        case O_ASSIGN_CRS: assign = optarg; break;
         case O_METHOD:
             if (pc_area_method_parse(optarg, &method) != 0)
                 bad = pc_cli_usage("check ", "--method '%s': expected "
@@ -279,8 +288,9 @@ int pc_cmd_check(int argc, char **argv)
     plan->layers = calloc(2, sizeof *plan->layers);
     plan->rules = calloc(1, sizeof *plan->rules);
     int ok = plan->path && plan->dir && (!crs || plan->crs) && plan->layers &&
-             plan->rules && add_layer(plan, argv[optind], layer, key, crs) &&
-             (nsrc < 2 || add_layer(plan, argv[optind + 1], layer2, key2, crs));
+             plan->rules && add_layer(plan, argv[optind], layer, key, crs, assign) &&
+             (nsrc < 2 ||
+              add_layer(plan, argv[optind + 1], layer2, key2, crs, assign));
     if (ok) {
         pc_plan_rule *r = &plan->rules[plan->nrules++];
         *r = rule;

@@ -541,7 +541,8 @@ static int fits(pc_ctx *ctx, const pc_crs *crs, const double aou[4],
 
 /* The remedy every contradiction ends with. */
 #define CRS_REMEDY "; correct the data's CRS, or give the right one with " \
-                   "`assign_crs:` on the layer in the plan"
+                   "`assign_crs:` on the layer in the plan (`plancheck " \
+                   "check --assign-crs`)"
 
 pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
                               const double e[4], const char *what)

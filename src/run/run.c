@@ -206,9 +206,11 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
     pc_layer *layer = NULL;
     double t0 = pc_now_s();
     pc_status st = pc_read_layer(ctx, pl->source, &ro, &layer);
-    if (st != PC_OK)
+    if (st != PC_OK && pl->line > 0) /* `plancheck check` has no lines */
         return pc_error_prefix(ctx, st, "%s:%d: layers.%s", plan->path,
                                pl->line, pl->id);
+    if (st != PC_OK)
+        return st;
     pc_stage_time("read", pl->id, &t0);
     *layer_out = layer;
     rl->id = pc_strdup(pl->id);
@@ -812,6 +814,10 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
     snprintf(what, sizeof what, "%s: crs", plan->path);
     if (plan->crs) {
         if ((st = pc_crs_from_string(ctx, plan->crs, what, &work)) != PC_OK)
+            goto fail;
+    } else if (plan->nlayers > 0 && plan->layers[0].assign_crs) {
+        if ((st = pc_crs_from_string(ctx, plan->layers[0].assign_crs, what,
+                                     &work)) != PC_OK)
             goto fail;
     } else if (plan->nlayers > 0) {
         /* no working CRS given (plancheck check): the first layer's own */

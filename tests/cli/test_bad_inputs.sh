@@ -175,6 +175,16 @@ x=$(sqlite3 assigned.gpkg "SELECT round(min_x) FROM gpkg_contents WHERE table_na
 [ "$rc" -eq 0 ] && [ "$n" = 0 ] && [ "${x%.*}" -gt 500000 ] && [ "${x%.*}" -lt 700000 ] && ok ||
   bad "assign_crs: exit $rc, $n findings, min x $x: $(cat assigned.err)"
 rm -f assigned.gpkg
+# the same remedy for `plancheck check`
+"$PC" check overlap -q -o out.gpkg prefixed.geojson 2>chk.err
+rc=$?
+[ "$rc" -eq 4 ] && grep -qF "check --assign-crs" chk.err && [ ! -e out.gpkg ] && ok ||
+  bad "check on zone-prefixed data: exit $rc: $(cat chk.err)"
+"$PC" check overlap -q --assign-crs EPSG:4528 -o out.gpkg prefixed.geojson 2>chk.err
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(sqlite3 out.gpkg "SELECT srs_id FROM gpkg_contents WHERE table_name = 'prefixed'")" = 4528 ] && ok ||
+  bad "check --assign-crs: exit $rc: $(cat chk.err)"
+rm -f out.gpkg
 
 # --- coordinates no CRS can hold: a finding, and the run goes on (2) ---------
 # a huge easting, a huge northing (its inverse projection is finite
