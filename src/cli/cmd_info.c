@@ -76,21 +76,24 @@ static int describe(pc_ctx *ctx, const char *path, const char *name,
     double ll[4] = {NAN, NAN, NAN, NAN};
     int have_ll = 0;
     size_t dropped = 0;
+    int crs_ok = layer->crs != NULL;
     if (layer->crs) {
         /* info describes what it can: the CRS stage's verdicts are warnings
          * here, and features it cannot place are counted, not measured */
         if (pc_crs_screen_layer(ctx, layer, what, &dropped) != PC_OK ||
             (layer->has_extent &&
              pc_crs_check_extent(ctx, layer->crs, layer->extent, what) !=
-                 PC_OK))
+                 PC_OK)) {
             pc_warn(ctx, "%s", pc_ctx_error(ctx));
+            crs_ok = 0; /* areas in a CRS the data contradict mean nothing */
+        }
         if (layer->has_extent)
             have_ll = pc_crs_extent_lonlat(ctx, layer->crs, layer->extent,
                                            ll) == PC_OK;
     }
     pc_layer_areas areas = {0};
     int have_areas = 0;
-    if (layer->crs && layer->geom_class == PC_GEOM_POLYGON) {
+    if (crs_ok && layer->geom_class == PC_GEOM_POLYGON) {
         st = pc_measure_layer(ctx, layer, PC_MEASURE_BOTH, NULL, NULL, &areas);
         if (st != PC_OK) {
             pc_layer_free(ctx, layer);

@@ -3,6 +3,7 @@
  * order: x = easting/longitude, y = northing/latitude, whatever the CRS's
  * own axis order (EPSG:4549 defines northing first). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,8 +243,19 @@ static int converts(PJ *op, double x, double y)
         fabs(c.xy.y) > 90 || fabs(c.xy.x) > 540)
         return 0;
     PJ_COORD back = proj_trans(op, PJ_INV, c);
-    return fabs(back.xy.x - x) <= 1e-6 * fmax(1, fabs(x)) &&
-           fabs(back.xy.y - y) <= 1e-6 * fmax(1, fabs(y));
+    double tol_x = 1e-6 * fmax(1, fabs(x)), dx = fabs(back.xy.x - x);
+    if (fabs(back.xy.y - y) > 1e-6 * fmax(1, fabs(y)))
+        return 0;
+    if (dx <= tol_x)
+        return 1;
+    /* PROJ wraps longitudes into ±180: past the antimeridian a cylindrical
+     * projection (Web Mercator beyond 20037508 m) comes back one period
+     * away, which is the same place */
+    PJ_COORD e = proj_trans(op, PJ_INV, proj_coord(180, c.xy.y, 0, 0));
+    PJ_COORD w = proj_trans(op, PJ_INV, proj_coord(-180, c.xy.y, 0, 0));
+    double period = fabs(e.xy.x - w.xy.x);
+    return isfinite(period) && e.xy.x != HUGE_VAL && w.xy.x != HUGE_VAL &&
+           period > 0 && fabs(dx - period) <= tol_x;
 }
 
 /* 1 when the four corners of the box convert; else the first corner that
@@ -325,7 +337,8 @@ pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
     /* the common case: the whole layer's box converts, and only NaN and
      * infinity, which boxes leave out, remain to be looked for */
     int boxes = !(layer->has_extent && box_converts(op, layer->extent, bad));
-    size_t n = layer->nfeatures, with_geom = 0, failed = 0, first = 0;
+    size_t n = layer->nfeatures, with_geom = 0, failed = 0, nonfinite = 0;
+    size_t first = SIZE_MAX; /* the first feature outside (not NaN) */
     char **why = NULL;
     pc_status st = PC_OK;
     for (size_t i = 0; i < n && st == PC_OK; i++) {
@@ -336,6 +349,7 @@ pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
         double b[4], at[2];
         char *w = NULL;
         if (!coords_finite(h, g)) {
+            nonfinite++;
             w = pc_aprintf("coordinates that are not finite numbers (NaN or "
                            "infinity) cannot be placed in %s", code);
         } else if (boxes) {
@@ -345,6 +359,8 @@ pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
                 continue;
             w = pc_aprintf("coordinates outside %s: (%.6g, %.6g) does not "
                            "convert to longitude/latitude", code, at[0], at[1]);
+            if (first == SIZE_MAX)
+                first = i;
         } else {
             continue;
         }
@@ -357,13 +373,13 @@ pc_status pc_crs_screen_layer(pc_ctx *ctx, pc_layer *layer, const char *what,
             st = PC_OOM(ctx);
             break;
         }
-        if (!failed++)
-            first = i;
+        failed++;
         why[i] = w;
     }
     proj_destroy(op);
-    if (st == PC_OK && failed && failed == with_geom) {
-        /* every feature: the declared CRS is what is wrong */
+    if (st == PC_OK && failed > nonfinite && failed == with_geom) {
+        /* every feature, and not for NaN alone, which is a data problem:
+         * the declared CRS is what is wrong */
         if (!layer->has_extent ||
             (st = pc_crs_check_extent(ctx, layer->crs, layer->extent, what)) ==
                 PC_OK)
@@ -519,10 +535,19 @@ static double false_easting(pc_ctx *ctx, const pc_crs *crs)
 static int area_of_use(pc_ctx *ctx, const pc_crs *crs, double aou[4],
                        const char **name)
 {
-    if (!proj_get_area_of_use(pc_ctx_proj(ctx), crs->base, &aou[0], &aou[1],
-                              &aou[2], &aou[3], name) ||
-        aou[0] == -1000)
-        return 0;
+    PJ_CONTEXT *pctx = pc_ctx_proj(ctx);
+    if (!proj_get_area_of_use(pctx, crs->base, &aou[0], &aou[1], &aou[2],
+                              &aou[3], name) ||
+        aou[0] == -1000) {
+        /* a custom .prj (a city grid) has none: its datum's will do */
+        PJ *geo = proj_crs_get_geodetic_crs(pctx, crs->base);
+        int ok = geo && proj_get_area_of_use(pctx, geo, &aou[0], &aou[1],
+                                             &aou[2], &aou[3], name) &&
+                 aou[0] != -1000;
+        proj_destroy(geo);
+        if (!ok)
+            return 0;
+    }
     if (aou[0] > aou[2])
         aou[2] += 360; /* across the antimeridian */
     return 1;
@@ -534,9 +559,15 @@ static int fits(pc_ctx *ctx, const pc_crs *crs, const double aou[4],
                 const double e[4], double ll[4])
 {
     const double margin = 2.0; /* degrees */
-    return lonlat_bounds(ctx, crs, e, ll) && ll[2] >= aou[0] - margin &&
-           ll[0] <= aou[2] + margin && ll[3] >= aou[1] - margin &&
-           ll[1] <= aou[3] + margin;
+    if (!lonlat_bounds(ctx, crs, e, ll) || ll[3] < aou[1] - margin ||
+        ll[1] > aou[3] + margin)
+        return 0;
+    /* an area of use across the antimeridian runs past 180 (aou[2] > 180),
+     * longitudes stop at it: west of the area may mean east of 180 */
+    for (double shift = 0; shift <= 360; shift += 360)
+        if (ll[2] + shift >= aou[0] - margin && ll[0] + shift <= aou[2] + margin)
+            return 1;
+    return 0;
 }
 
 /* The remedy every contradiction ends with. */
@@ -572,13 +603,22 @@ pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
                             "(longitude/latitude)%s",
                             what, e[0], e[2], e[1], e[3], code, CRS_REMEDY);
     } else {
-        if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90 &&
-            !(have_aou && fits(ctx, crs, aou, e, ll)))
-            return pc_error(ctx, PC_ERR_CRS,
-                            "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) look "
-                            "like longitude/latitude but the declared CRS %s "
-                            "is projected%s",
-                            what, e[0], e[2], e[1], e[3], code, CRS_REMEDY);
+        if (e[0] >= -180 && e[2] <= 180 && e[1] >= -90 && e[3] <= 90) {
+            /* a contradiction when, read as metres, they fall outside the
+             * CRS's area; near its false origin (Web Mercator, a local grid)
+             * a small plot may be metres: a warning */
+            if (have_aou && !fits(ctx, crs, aou, e, ll))
+                return pc_error(ctx, PC_ERR_CRS,
+                                "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) "
+                                "look like longitude/latitude but the declared "
+                                "CRS %s is projected%s",
+                                what, e[0], e[2], e[1], e[3], code, CRS_REMEDY);
+            pc_warn(ctx, "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) look "
+                    "like longitude/latitude but the declared CRS %s is "
+                    "projected; if they are, give the right CRS with "
+                    "`assign_crs:`", what, e[0], e[2], e[1], e[3], code);
+            return PC_OK;
+        }
         double fe = false_easting(ctx, crs);
         if (fe > 0 && fe < 1e6 && e[0] >= 1e7 && e[2] < 1e8) {
             int zone = (int)(e[0] / 1e6);

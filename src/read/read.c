@@ -223,6 +223,23 @@ static int iconv_ok(iconv_t cd, const char *s)
     return 1;
 }
 
+/* 1 when every non-ASCII byte of `s` pairs into GB2312's two-byte range
+ * (A1-F7, A1-FE), where the GBK of a Chinese plan lies ('亩' is C4 B6);
+ * two-byte UTF-8 of European text mostly does not (Ł is C5 81). */
+static int gb2312_pairs(const unsigned char *s)
+{
+    while (*s) {
+        if (*s < 0x80) {
+            s++;
+            continue;
+        }
+        if (s[0] < 0xA1 || s[0] > 0xF7 || s[1] < 0xA1 || s[1] > 0xFE)
+            return 0;
+        s += 2;
+    }
+    return 1;
+}
+
 /* Where some text was seen: field index and FID (-1: the field's name). */
 struct text_at {
     int field;
@@ -230,7 +247,7 @@ struct text_at {
 };
 
 struct sniff {
-    int nonascii, not_utf8, mid, wide, not_gb, neither;
+    int nonascii, not_utf8, mid, wide, not_gb, not_gb2312, neither;
     struct text_at not_utf8_at, mid_at, neither_at;
 };
 
@@ -251,6 +268,7 @@ static void sniff_text(struct sniff *s, iconv_t cd, const char *text,
         s->mid_at = here;
     s->wide |= cls > 0 && (cls & UTF8_WIDE);
     s->not_gb |= !gb;
+    s->not_gb2312 |= !gb2312_pairs(u);
     if (cls < 0 && !gb && !s->neither++)
         s->neither_at = here;
 }
@@ -265,8 +283,8 @@ static void sniff_text(struct sniff *s, iconv_t cd, const char *text,
  * chance does so only in two-byte sequences ('亩' is C4 B6, also UTF-8 for
  * 'Ķ'), whereas the UTF-8 text of a Chinese plan has three-byte characters
  * and its two-byte ones are symbols like ² or ° (up to U+00FF): valid UTF-8
- * with neither, but with characters from U+0100, is read as GBK when it is
- * valid GBK too.
+ * with neither, but with characters from U+0100, is read as GBK when its
+ * bytes pair into GB2312's range (European UTF-8, Ł or П, does not).
  *
  * GBK is checked and read as GB18030: its superset, which decodes every
  * GBK character the same, and also the four-byte codes and the
@@ -289,13 +307,16 @@ static const char *sniff_encoding(GDALDatasetH ds, OGRLayerH lyr,
     for (int j = 0; j < nf; j++)
         sniff_text(&s, cd, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)),
                    j, -1);
+    int ntext = 0;
+    for (int j = 0; j < nf; j++)
+        ntext += OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, j)) == OFTString;
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
     OGR_L_SetIgnoredFields(lyr, no_geometry);
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     /* an ASCII start proves nothing: the Chinese names may come later,
      * and unread they would reach the output as raw bytes */
-    for (long k = 0; (k < SNIFF_RECORDS || !s.nonascii) &&
+    for (long k = 0; ntext && (k < SNIFF_RECORDS || !s.nonascii) &&
                      !(s.not_utf8 && s.not_gb) &&
                      (f = OGR_L_GetNextFeature(lyr)) != NULL; k++) {
         for (int j = 0; j < nf; j++)
@@ -311,7 +332,7 @@ static const char *sniff_encoding(GDALDatasetH ds, OGRLayerH lyr,
         iconv_close(cd);
     if (!s.nonascii)
         return NULL;
-    if (!s.not_utf8 && (s.wide || !s.mid || s.not_gb))
+    if (!s.not_utf8 && (s.wide || !s.mid || s.not_gb || s.not_gb2312))
         return "UTF-8";
     if (!s.not_gb) {
         *at = s.not_utf8 ? s.not_utf8_at : s.mid_at;

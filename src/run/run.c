@@ -167,6 +167,18 @@ static pc_area_decl *decls_of(const pc_plan_layer *pl)
     return decls;
 }
 
+/* Where an assigned CRS comes from, for its error message: the plan line,
+ * or the option of `plancheck check` (whose plan has no lines). */
+static void assign_what(const pc_plan *plan, const pc_plan_layer *pl,
+                        char *buf, size_t n)
+{
+    if (pl->line > 0)
+        snprintf(buf, n, "%s:%d: layers.%s.assign_crs", plan->path, pl->line,
+                 pl->id);
+    else
+        snprintf(buf, n, "--assign-crs");
+}
+
 /* One finding (crs.outside, error) per feature whose geometry the CRS
  * stage dropped: whatever rules the plan runs, a feature is never left
  * out of the checks silently. */
@@ -223,8 +235,7 @@ static pc_status process_layer(pc_ctx *ctx, const pc_run_opts *opts,
         return PC_OOM(ctx);
     if (pl->assign_crs) {
         char what[512];
-        snprintf(what, sizeof what, "%s: layers.%s.assign_crs", plan->path,
-                 pl->id);
+        assign_what(plan, pl, what, sizeof what);
         pc_crs *assigned;
         if ((st = pc_crs_from_string(ctx, pl->assign_crs, what, &assigned)) !=
             PC_OK)
@@ -816,6 +827,7 @@ pc_status pc_run_plan(pc_ctx *ctx, pc_plan *plan_in, const pc_run_opts *opts,
         if ((st = pc_crs_from_string(ctx, plan->crs, what, &work)) != PC_OK)
             goto fail;
     } else if (plan->nlayers > 0 && plan->layers[0].assign_crs) {
+        assign_what(plan, &plan->layers[0], what, sizeof what);
         if ((st = pc_crs_from_string(ctx, plan->layers[0].assign_crs, what,
                                      &work)) != PC_OK)
             goto fail;

@@ -166,6 +166,11 @@ fails 4 lonlat_in_projected "look like longitude/latitude but the declared CRS E
 geojson swapped.geojson "$(feature P1 15 亩 "$(sq 3093000 580000)")"
 plan swapped.yaml swapped.geojson
 fails 4 swapped_axes "x and y look swapped" swapped.yaml
+# info describes such a layer all the same: the verdict is a warning
+"$PC" info prefixed.geojson >info.out 2>info.err
+rc=$?
+[ "$rc" -eq 0 ] && grep -qF "warning: prefixed.geojson: layer 'prefixed': eastings have 8 digits" info.err &&
+  grep -q '^Layer: prefixed' info.out && ok || bad "info on zone-prefixed data: exit $rc: $(cat info.err)"
 # the remedy the messages name: the plan assigns the right CRS
 plan assigned.yaml prefixed.geojson "" "    assign_crs: EPSG:4528"
 "$PC" run -q -o assigned.gpkg assigned.yaml 2>assigned.err

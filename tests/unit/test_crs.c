@@ -420,6 +420,19 @@ static void test_check_extent(void **state)
         {"EPSG:4528", {40575000, 3088000, 40585000, 3098000}, '-', NULL, NULL},
         /* a whole province in one zone spills over it: fine */
         {"EPSG:4549", {290000, 3000000, 800000, 3460000}, '-', NULL, NULL},
+        /* lon/lat-sized values that, as metres, lie inside the CRS's area
+         * (Web Mercator's origin) or a CRS without one (a local grid): they
+         * may be a small plot, a warning only */
+        {"EPSG:3857", {116.3, 39.9, 116.4, 40.0}, 'W', "EPSG:3857",
+         "longitude"},
+        {"+proj=tmerc +lat_0=31.23 +lon_0=121.47 +x_0=0 +y_0=0 +ellps=GRS80 "
+         "+units=m +type=crs", {-60, -40, 40, 30}, 'W', "projected",
+         "longitude"},
+        /* Web Mercator past the antimeridian (Fiji): the same place */
+        {"EPSG:3857", {20050000, -2000000, 20060000, -1990000}, '-', NULL,
+         NULL},
+        /* an area of use across the antimeridian (NAD83): inside it */
+        {"EPSG:4269", {-100, 40, -99, 41}, '-', NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pc_crs *crs = crs_or_fail(ctx, cases[i].crs);
@@ -521,6 +534,27 @@ static void test_screen(void **state)
     assert_non_null(layer->features[0].geom);
     assert_null(layer->features[1].geom);
     assert_contains(layer->features[1].geom_error, "NaN");
+    pc_layer_free(ctx, layer);
+
+    /* NaN in every feature is a data problem, not a wrong CRS */
+    layer = square_layer(ctx, "EPSG:4549", fine2, 1);
+    seq = GEOSCoordSeq_create_r(h, 4, 2);
+    for (unsigned k = 0; k < 4; k++)
+        GEOSCoordSeq_setXY_r(h, seq, k, ring[k][0], ring[k][1]);
+    GEOSGeom_destroy_r(h, layer->features[0].geom);
+    layer->features[0].geom = GEOSGeom_createPolygon_r(
+        h, GEOSGeom_createLinearRing_r(h, seq), NULL, 0);
+    pc_layer_update_extent(ctx, layer);
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "x", &dropped), PC_OK);
+    assert_int_equal(dropped, 1);
+    pc_layer_free(ctx, layer);
+
+    /* Web Mercator past the antimeridian comes back one period away from
+     * where it went: the same place, kept */
+    const double fiji[] = {20050000, -2000000, 19900000, -2000000};
+    layer = square_layer(ctx, "EPSG:3857", fiji, 2);
+    assert_int_equal(pc_crs_screen_layer(ctx, layer, "x", &dropped), PC_OK);
+    assert_int_equal(dropped, 0);
     pc_layer_free(ctx, layer);
 
     /* every feature zone-prefixed: the CRS is wrong, not the data */

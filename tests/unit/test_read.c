@@ -600,6 +600,25 @@ static void test_undeclared_gbk_late(void **state)
     free(units);
 }
 
+/* Two-byte UTF-8 without a CJK character (Polish, Russian names) is also
+ * valid GBK byte for byte, but not in GB2312's range: read as UTF-8. */
+static void test_undeclared_utf8_european(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {"Łódź", "Парк"};
+    static const char *const units[] = {"ha", "ha"};
+    char *shp = write_shp_undeclared(fx, "utf8eu", "UTF-8", names, units, 2);
+    static const unsigned char lodz[] = {0xc5, 0x81, 0xc3, 0xb3};
+    assert_true(dbf_holds(shp, lodz, sizeof lodz));
+    pc_layer *layer = read_ok(fx->ctx, shp, NULL);
+    int nm = field(layer, "name");
+    assert_string_equal(layer->features[0].values[nm].s, "Łódź");
+    assert_string_equal(layer->features[1].values[nm].s, "Парк");
+    assert_string_equal(layer->encoding, "UTF-8");
+    pc_layer_free(fx->ctx, layer);
+    free(shp);
+}
+
 /* UTF-8 text is read as UTF-8, with a warning that says so. */
 static void test_undeclared_utf8(void **state)
 {
@@ -1032,6 +1051,7 @@ int main(void)
         T(test_undeclared_gbk),
         T(test_undeclared_gbk_lookalike),
         T(test_undeclared_gbk_late),
+        T(test_undeclared_utf8_european),
         T(test_undeclared_utf8),
         T(test_undeclared_neither),
         T(test_undeclared_left_alone),
