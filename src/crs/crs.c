@@ -582,7 +582,9 @@ pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
     double aou[4], ll[4];
     const char *area = NULL;
     int have_aou = area_of_use(ctx, crs, aou, &area);
-    if (have_aou && !fits(ctx, crs, aou, e, ll)) {
+    /* inside the area of use, or no area to be outside of */
+    int inside = !have_aou || fits(ctx, crs, aou, e, ll);
+    if (!inside) {
         const double sw[4] = {e[1], e[0], e[3], e[2]};
         double sll[4];
         if (fits(ctx, crs, aou, sw, sll))
@@ -607,7 +609,7 @@ pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
             /* a contradiction when, read as metres, they fall outside the
              * CRS's area; near its false origin (Web Mercator, a local grid)
              * a small plot may be metres: a warning */
-            if (have_aou && !fits(ctx, crs, aou, e, ll))
+            if (!inside)
                 return pc_error(ctx, PC_ERR_CRS,
                                 "%s: coordinates (x %.6f..%.6f, y %.6f..%.6f) "
                                 "look like longitude/latitude but the declared "
@@ -641,7 +643,7 @@ pc_status pc_crs_check_extent(pc_ctx *ctx, const pc_crs *crs,
                         "%.6g..%.6g) do not convert to longitude/latitude in "
                         "the declared CRS %s%s", what, e[0], e[2], e[1], e[3],
                         code, CRS_REMEDY);
-    if (have_aou && !fits(ctx, crs, aou, e, ll))
+    if (!inside)
         pc_warn(ctx,
                 "%s: data lies at lon %.3f..%.3f, lat %.3f..%.3f, outside "
                 "the area of use of the declared CRS %s (%s)",

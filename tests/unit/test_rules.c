@@ -1717,8 +1717,7 @@ static void test_errors_and_empty(void **state)
 
 /* ---- main ------------------------------------------------------------------ */
 
-#define T(name)                                                              \
-    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
+#define T(name) TU_FX_TEST(name)
 
 int main(int argc, char **argv)
 {

@@ -375,6 +375,10 @@ static inline int tu_fx_teardown(void **state)
     return 0;
 }
 
+/* A test of the rule files, run with the tu_fx fixture. */
+#define TU_FX_TEST(name)                                                     \
+    cmocka_unit_test_setup_teardown(name, tu_fx_setup, tu_fx_teardown)
+
 static inline int tu_shift_xy(double *x, double *y, void *arg)
 {
     (void)arg;
